@@ -137,19 +137,25 @@ class SoftmaxTransformerTest extends LocalSparkTest {
   }
 
   @Test
-  void errorModeFailsTheActionNamingTheProblemAndHandleInvalid() {
+  void errorModeFailsTheActionNamingTheProblemAndHandleInvalid(@TempDir Path dir) {
     Object[][] cases = {
         {Vectors.dense(1.0, Double.NaN), "the row has a NaN entry"},
         {Vectors.dense(NEG_INF, NEG_INF), "every entry of the row is -Infinity"},
         {null, "the row is null"},
     };
-    for (Object[] c : cases) {
-      Dataset<Row> out = new SoftmaxTransformer().transform(vectorFrame((Vector) c[0]));
-      SparkException e = assertThrows(SparkException.class, out::collectAsList);
-      String message = fullMessage(e);
-      assertTrue(message.contains((String) c[1]), message);
-      assertTrue(message.contains("handleInvalid"), message);
-      assertTrue(message.contains("'logits'"), message);
+    for (int c = 0; c < cases.length; c++) {
+      Dataset<Row> local = vectorFrame(Vectors.dense(0.5, 1.0), (Vector) cases[c][0]);
+      String path = dir.resolve("case" + c).toString();
+      local.write().parquet(path);
+      // A local frame is evaluated on the driver, a file in tasks: both must name the problem.
+      for (Dataset<Row> frame : List.of(local, spark.read().parquet(path))) {
+        Dataset<Row> out = new SoftmaxTransformer().transform(frame);
+        SparkException e = assertThrows(SparkException.class, out::collectAsList);
+        String message = e.getMessage();
+        assertTrue(message.contains((String) cases[c][1]), message);
+        assertTrue(message.contains("handleInvalid"), message);
+        assertTrue(message.contains("'logits'"), message);
+      }
     }
   }
 

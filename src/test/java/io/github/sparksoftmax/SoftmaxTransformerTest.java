@@ -315,6 +315,17 @@ class SoftmaxTransformerTest extends LocalSparkTest {
     assertTrue(stage.uid().startsWith("softmax_"));
   }
 
+  @Test
+  void copyKeepsTheUidAndParamsAndAppliesExtraParams() {
+    SoftmaxTransformer stage = new SoftmaxTransformer().setTemperature(3.0).setLogSoftmax(true);
+    SoftmaxTransformer copy = stage.copy(
+        new org.apache.spark.ml.param.ParamMap().put(stage.temperature().w(0.5)));
+    assertEquals(stage.uid(), copy.uid());
+    assertEquals(0.5, copy.getTemperature());
+    assertTrue(copy.getLogSoftmax());
+    assertEquals(3.0, stage.getTemperature());
+  }
+
   private static void assertSchemaError(SoftmaxTransformer stage, Dataset<Row> frame,
       String first, String second) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -74,9 +74,9 @@ class ExecutorLossIT {
   }
 
   /**
-   * Waits, through the driver's REST API, until a stage has completed tasks and still has tasks
-   * waiting, and an executor that already completed a task is running one; then kills that
-   * executor's JVM (found by its main class and {@code --executor-id} among the workers'
+   * Waits, through the driver's REST API, until a stage has a quarter of its tasks done and still
+   * has tasks waiting, and an executor that already completed a task is running one; then kills
+   * that executor's JVM (found by its main class and {@code --executor-id} among the workers'
    * descendants) with SIGKILL.
    */
   private static Kill killBusyExecutor(StandaloneCluster cluster, Submission job)
@@ -104,12 +104,13 @@ class ExecutorLossIT {
     return kill.get();
   }
 
-  /** An active stage with at least two tasks done and two not yet started. */
+  /** An active stage with a quarter of its tasks (at least two) done and two not yet started. */
   private static Optional<JsonNode> midwayStage(Submission job) {
     for (JsonNode stage : job.driverApi("stages?status=active").orElse(MissingNode.getInstance())) {
+      int tasks = stage.path("numTasks").asInt();
       int done = stage.path("numCompleteTasks").asInt();
-      int waiting = stage.path("numTasks").asInt() - done - stage.path("numActiveTasks").asInt();
-      if (done >= 2 && waiting >= 2) {
+      int waiting = tasks - done - stage.path("numActiveTasks").asInt();
+      if (done >= Math.max(2, tasks / 4) && waiting >= 2) {
         return Optional.of(stage);
       }
     }

@@ -1,0 +1,75 @@
+package io.github.sparksoftmax;
+
+import io.github.sparksoftmax.job.JobFailure;
+import io.github.sparksoftmax.job.JobOptions;
+import io.github.sparksoftmax.job.JobSession;
+import io.github.sparksoftmax.job.RunSummary;
+import io.github.sparksoftmax.job.ScoringRun;
+import java.io.PrintStream;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The batch scoring job: reads a dataset, adds the softmax of its logits with {@link
+ * SoftmaxTransformer} and writes the result with every input column. Run it with {@code
+ * spark-submit --class io.github.sparksoftmax.SoftmaxJob JAR --input PATH --output PATH [FLAGS]},
+ * or with plain {@code java} for local Spark (see {@link JobSession}); {@code --help} lists the
+ * flags. Problems are reported as one line on stderr, with exit code {@value JobFailure#USAGE}
+ * for a usage error and {@value JobFailure#DATA} for a data error; the output path is then left
+ * as it was. On success the last line on stdout is the {@link RunSummary}.
+ */
+public final class SoftmaxJob {
+  private static final String NAME = "softmax-job";
+  private static final Logger LOG = LoggerFactory.getLogger(SoftmaxJob.class);
+
+  private SoftmaxJob() {}
+
+  /** Runs the job and exits with its exit code. */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the job. Flags are checked before Spark starts. The job runs in the default session if
+   * this JVM has one, and leaves it running; otherwise it starts one and stops it at the end.
+   *
+   * @param args the flags
+   * @param out receives the help, the preview rows and the summary line
+   * @param err receives the one line that names a problem
+   * @return 0 on success or help, {@value JobFailure#USAGE} for a usage error, {@value
+   *     JobFailure#DATA} for a data error
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (JobOptions.wantsHelp(args)) {
+      out.println(JobOptions.help());
+      return 0;
+    }
+    try {
+      JobOptions options = JobOptions.parse(args);
+      boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+      SparkSession spark = ownSession ? JobSession.start() : SparkSession.getDefaultSession().get();
+      try {
+        ScoringRun scoring = new ScoringRun(spark, options);
+        RunSummary summary = scoring.execute();
+        if (options.show() > 0) {
+          scoring.preview(options.show()).forEach(out::println);
+        }
+        out.println(NAME + ": " + summary.line());
+        return 0;
+      } finally {
+        if (ownSession) {
+          spark.stop();
+        }
+      }
+    } catch (JobFailure failure) {
+      err.println(NAME + ": error: " + failure.getMessage()
+          + (failure.exitCode() == JobFailure.USAGE ? " (see --help)" : ""));
+      return failure.exitCode();
+    } catch (RuntimeException e) {
+      LOG.error("Unexpected failure", e);
+      err.println(NAME + ": error: " + JobFailure.data("unexpected failure", e).getMessage());
+      return JobFailure.DATA;
+    }
+  }
+}

@@ -275,7 +275,7 @@ public final class JobOptions {
   private String oneOf(JobFlag flag, List<String> allowed) {
     String value = value(flag);
     if (!allowed.contains(value)) {
-      throw invalid(flag, String.join(", ", allowed));
+      throw invalid(flag, "one of " + String.join(", ", allowed));
     }
     return value;
   }

@@ -45,31 +45,53 @@ public final class SoftmaxJob {
       out.println(JobOptions.help());
       return 0;
     }
+    JobOptions options;
+    SparkSession spark;
+    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     try {
-      JobOptions options = JobOptions.parse(args);
-      boolean ownSession = SparkSession.getDefaultSession().isEmpty();
-      SparkSession spark = ownSession ? JobSession.start() : SparkSession.getDefaultSession().get();
-      try {
-        ScoringRun scoring = new ScoringRun(spark, options);
-        RunSummary summary = scoring.execute();
-        if (options.show() > 0) {
-          scoring.preview(options.show()).forEach(out::println);
-        }
-        out.println(NAME + ": " + summary.line());
-        return 0;
-      } finally {
-        if (ownSession) {
-          spark.stop();
-        }
-      }
+      options = JobOptions.parse(args);
+      spark = ownSession ? JobSession.start() : SparkSession.getDefaultSession().get();
     } catch (JobFailure failure) {
-      err.println(NAME + ": error: " + failure.getMessage()
-          + (failure.exitCode() == JobFailure.USAGE ? " (see --help)" : ""));
-      return failure.exitCode();
+      return report(failure, err);
+    }
+    try {
+      ScoringRun scoring = new ScoringRun(spark, options);
+      RunSummary summary = scoring.execute();
+      if (options.show() > 0) {
+        scoring.preview(options.show()).forEach(out::println);
+      }
+      out.println(NAME + ": " + summary.line());
+      return 0;
+    } catch (JobFailure failure) {
+      clearProgressBar(spark, err);
+      return report(failure, err);
     } catch (RuntimeException e) {
       LOG.error("Unexpected failure", e);
-      err.println(NAME + ": error: " + JobFailure.data("unexpected failure", e).getMessage());
-      return JobFailure.DATA;
+      clearProgressBar(spark, err);
+      return report(JobFailure.data("unexpected failure", e), err);
+    } finally {
+      if (ownSession) {
+        spark.stop();
+      }
+    }
+  }
+
+  private static int report(JobFailure failure, PrintStream err) {
+    err.println(NAME + ": error: " + failure.getMessage()
+        + (failure.exitCode() == JobFailure.USAGE ? " (see --help)" : ""));
+    return failure.exitCode();
+  }
+
+  /**
+   * Erases the console progress bar's last frame, which a failed Spark job leaves on the line, as
+   * the bar erases itself (a carriage return, a terminal width of spaces, a carriage return), so
+   * that the error line stands alone.
+   */
+  private static void clearProgressBar(SparkSession spark, PrintStream err) {
+    if (spark.sparkContext().getConf().getBoolean("spark.ui.showConsoleProgress", false)) {
+      String columns = System.getenv().getOrDefault("COLUMNS", "80");
+      err.print("\r" + " ".repeat(columns.matches("\\d{1,4}") ? Integer.parseInt(columns) : 80)
+          + "\r");
     }
   }
 }

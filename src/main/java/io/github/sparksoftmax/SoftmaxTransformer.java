@@ -3,7 +3,6 @@ package io.github.sparksoftmax;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
-import io.github.sparksoftmax.stage.RowSoftmax;
 import io.github.sparksoftmax.stage.SoftmaxColumns;
 import java.util.Arrays;
 import org.apache.spark.ml.Transformer;
@@ -209,12 +208,12 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
     String prediction = getPredictionCol();
     LogitsType type = LogitsType.of(dataset.schema().apply(input).dataType());
     HandleInvalid policy = HandleInvalid.fromParam(getHandleInvalid());
-    RowSoftmax rows = new RowSoftmax(input, getTemperature(), getLogSoftmax(), policy);
 
     Dataset<Row> kept = policy == HandleInvalid.SKIP
         ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input)))
         : dataset.toDF();
-    Column result = SoftmaxColumns.softmax(type, kept.col(input), rows)
+    Column result = SoftmaxColumns.softmax(type, kept.col(input), input, getTemperature(),
+        getLogSoftmax(), policy == HandleInvalid.ERROR)
         .as(output, outputSchema.apply(output).metadata());
     Dataset<Row> scored = kept.select(functions.col("*"), result);
     if (prediction.isEmpty()) {

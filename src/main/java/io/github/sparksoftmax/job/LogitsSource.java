@@ -13,6 +13,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts the logits where the softmax stage reads them: the column named by {@code --input-col}.
@@ -22,6 +24,8 @@ import org.apache.spark.sql.types.StructType;
  * integers are read as {@code array<bigint>}) is cast to {@code array<double>} in place.
  */
 final class LogitsSource {
+  private static final Logger LOG = LoggerFactory.getLogger(LogitsSource.class);
+
   private LogitsSource() {}
 
   /** True when the logits are assembled from several columns into a column the job adds. */
@@ -68,6 +72,7 @@ final class LogitsSource {
             + " is " + field.dataType().catalogString());
       }
     }
+    LOG.info("Assembling the logits from {} into '{}'", String.join(", ", sources), target);
     Column[] logits = sources.stream().map(n -> column(n).cast(DataTypes.DoubleType))
         .toArray(Column[]::new);
     return input.withColumn(target, functions.array(logits));

@@ -31,8 +31,6 @@ class SoftmaxJobIT {
   private static final String JAVA = Paths.get(System.getProperty("java.home"), "bin", "java")
       .toString();
   private static final String LOGGING = "-Dlog4j2.configurationFile=conf/log4j2.properties";
-  private static final String SUMMARY = "softmax-job: rows read %d, rows written %d, rows skipped"
-      + " as invalid %d, seconds \\d+\\.\\d\\d, rows per second \\d+\\.\\d";
 
   /** The job's INFO lines, the JVM's notice, progress-bar fragments and blank lines. */
   private static final String QUIET_LINES =
@@ -44,7 +42,7 @@ class SoftmaxJobIT {
   @Test
   void plainJavaRunsTheEmbeddedDefaultOnTheExampleWithConf() throws Exception {
     Path output = dir.resolve("probabilities");
-    Run run = java("--conf", "conf/softmax-job.properties", "--input",
+    JobOutcome run = java("--conf", "conf/softmax-job.properties", "--input",
         "examples/data/logits.parquet", "--output", output.toString(), "--show", "1");
     assertEquals(0, run.code, run.err);
     assertTrue(run.err.contains("INFO JobSession: Spark settings from conf/spark-defaults.conf"),
@@ -59,14 +57,14 @@ class SoftmaxJobIT {
     double[] expected = SoftmaxTransformerTest.expected(
         new double[] {0.0, Math.log(2), Math.log(3), Math.log(4)}, 2.0, false);
     SoftmaxTransformerTest.assertClose(expected, doubles(row[3]), false);
-    assertTrue(lines.get(2).matches(String.format(SUMMARY, 8, 7, 1)), lines.get(2));
+    assertTrue(lines.get(2).matches(JobOutcome.summaryLine(8, 7)), lines.get(2));
     assertTrue(Files.exists(output.resolve("_SUCCESS")));
   }
 
   @Test
   void anInvalidRowFailsMidWriteWithOneLineOnStderrAndNoOutput() throws Exception {
     Path output = dir.resolve("probabilities");
-    Run run = java("--conf", "conf/softmax-job.properties", "--handle-invalid", "error",
+    JobOutcome run = java("--conf", "conf/softmax-job.properties", "--handle-invalid", "error",
         "--input", "examples/data/logits.parquet", "--output", output.toString());
     assertEquals(1, run.code, run.err);
     List<String> problems = run.err.lines()
@@ -83,7 +81,7 @@ class SoftmaxJobIT {
 
   @Test
   void aUsageErrorExitsWithTwoBeforeSparkStarts() throws Exception {
-    Run run = java("--input", "examples/data/logits.parquet", "--output",
+    JobOutcome run = java("--input", "examples/data/logits.parquet", "--output",
         dir.resolve("out").toString(), "--mode", "append");
     assertEquals(2, run.code, run.err);
     assertEquals(List.of("softmax-job: error: --mode must be one of error, overwrite, got"
@@ -104,15 +102,15 @@ class SoftmaxJobIT {
         "--class", SoftmaxJob.class.getName(), "--conf", "spark.ui.enabled=false",
         JAR.toString(), "--input", "examples/data/logits.csv", "--logit-prefix", "logit_",
         "--output", output.toString(), "--output-format", "csv"));
-    Run run = start(command);
+    JobOutcome run = start(command);
     assertEquals(0, run.code, run.err);
     assertTrue(run.err.contains(
         "INFO JobSession: Spark master local[1] (from spark-submit or spark.master)"), run.err);
-    assertTrue(run.out.strip().matches(String.format(SUMMARY, 6, 6, 0)), run.out);
+    assertTrue(run.out.strip().matches(JobOutcome.summaryLine(6, 6)), run.out);
     assertTrue(Files.exists(output.resolve("_SUCCESS")));
   }
 
-  private Run java(String... args) throws IOException, InterruptedException {
+  private JobOutcome java(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(jvm(System.getProperty("java.class.path")));
     command.add(SoftmaxJob.class.getName());
     command.addAll(Arrays.asList(args));
@@ -134,7 +132,7 @@ class SoftmaxJobIT {
         .collect(Collectors.joining(File.pathSeparator));
   }
 
-  private Run start(List<String> command) throws IOException, InterruptedException {
+  private JobOutcome start(List<String> command) throws IOException, InterruptedException {
     Path out = Files.createTempFile("job", ".out");
     Path err = Files.createTempFile("job", ".err");
     ProcessBuilder builder = new ProcessBuilder(command).directory(BASEDIR.toFile())
@@ -146,7 +144,7 @@ class SoftmaxJobIT {
       process.destroyForcibly();
       throw new AssertionError("the job did not finish in 5 minutes: " + command);
     }
-    Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+    JobOutcome run = new JobOutcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
     Files.delete(out);
     Files.delete(err);
@@ -156,17 +154,5 @@ class SoftmaxJobIT {
   private static double[] doubles(String array) {
     return Arrays.stream(array.replaceAll("[\\[\\]]", "").split(","))
         .mapToDouble(Double::parseDouble).toArray();
-  }
-
-  private static final class Run {
-    final int code;
-    final String out;
-    final String err;
-
-    Run(int code, String out, String err) {
-      this.code = code;
-      this.out = out;
-      this.err = err;
-    }
   }
 }

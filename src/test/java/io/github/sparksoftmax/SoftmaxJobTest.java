@@ -45,7 +45,7 @@ class SoftmaxJobTest extends LocalSparkTest {
   void parquetVectorsGetExactProbabilitiesAndEveryInputColumnIsKept() {
     String input = vectorInput("in.parquet", Vectors.dense(0.0, LN2, LN3),
         Vectors.sparse(4, new int[] {1}, new double[] {-2.5}), Vectors.dense(1e3, -1e3));
-    Result result = job("--input", input, "--output", path("out"), "--prediction-col", "pred");
+    JobOutcome result = job("--input", input, "--output", path("out"), "--prediction-col", "pred");
     result.assertSucceeded(3, 3);
     List<Row> rows = spark.read().parquet(path("out")).orderBy("id").collectAsList();
     assertEquals(List.of("id", "name", "logits", "probability", "pred"),
@@ -136,7 +136,7 @@ class SoftmaxJobTest extends LocalSparkTest {
     String input = vectorInput("mixed", Vectors.dense(1.0, 2.0), Vectors.dense(Double.NaN, 1.0),
         null, Vectors.dense(Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY),
         Vectors.dense(3.0));
-    Result skip = job("--input", input, "--output", path("skip"), "--handle-invalid", "skip");
+    JobOutcome skip = job("--input", input, "--output", path("skip"), "--handle-invalid", "skip");
     skip.assertSucceeded(5, 2);
     assertTrue(skip.out.contains("rows read 5, rows written 2, rows skipped as invalid 3,"),
         skip.out);
@@ -150,7 +150,7 @@ class SoftmaxJobTest extends LocalSparkTest {
   @Test
   void anInvalidRowUnderErrorFailsWithOneLineAndLeavesNoOutput() throws IOException {
     String input = vectorInput("invalid", Vectors.dense(1.0, 2.0), Vectors.dense(Double.NaN, 1.0));
-    Result result = job("--input", input, "--output", path("never/out"));
+    JobOutcome result = job("--input", input, "--output", path("never/out"));
     result.assertFailed(1, "softmax-job: error: Softmax is undefined for a row of column"
         + " 'logits': the row has a NaN entry. Set handleInvalid to 'skip'");
     assertFalse(Files.exists(dir.resolve("never/out")));
@@ -200,7 +200,7 @@ class SoftmaxJobTest extends LocalSparkTest {
     job("--input", path("x"), "--output", path("y"), "--temperature", "-1")
         .assertFailed(2, "--temperature must be a finite number > 0, got '-1' (see --help)");
     job("--output", path("y")).assertFailed(2, "--input is required");
-    Result help = job("--help");
+    JobOutcome help = job("--help");
     assertEquals(0, help.code);
     assertTrue(help.out.startsWith("Usage: spark-submit --class io.github.sparksoftmax.SoftmaxJob"));
   }
@@ -228,7 +228,7 @@ class SoftmaxJobTest extends LocalSparkTest {
   @Test
   void showPrintsTheFirstOutputRowsBeforeTheSummary() {
     String input = vectorInput("shown", Vectors.dense(0.0, LN2, LN3));
-    Result result = job("--input", input, "--output", path("shown-out"), "--show", "5",
+    JobOutcome result = job("--input", input, "--output", path("shown-out"), "--show", "5",
         "--output-format", "json");
     result.assertSucceeded(1, 1);
     List<String> lines = result.out.lines().collect(Collectors.toList());
@@ -238,12 +238,12 @@ class SoftmaxJobTest extends LocalSparkTest {
         + " | [0.16666666666666"), lines.get(1));
   }
 
-  private Result job(String... args) {
+  private JobOutcome job(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code = SoftmaxJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
+    return new JobOutcome(code, out.toString(StandardCharsets.UTF_8),
         err.toString(StandardCharsets.UTF_8));
   }
 
@@ -283,35 +283,5 @@ class SoftmaxJobTest extends LocalSparkTest {
   private static void assertExact(double[] logits, double temperature, double[] actual) {
     SoftmaxTransformerTest.assertClose(
         SoftmaxTransformerTest.expected(logits, temperature, false), actual, false);
-  }
-
-  private static final class Result {
-    final int code;
-    final String out;
-    final String err;
-
-    Result(int code, String out, String err) {
-      this.code = code;
-      this.out = out;
-      this.err = err;
-    }
-
-    void assertSucceeded(long read, long written) {
-      assertEquals(0, code, err);
-      assertEquals("", err);
-      List<String> lines = out.lines().collect(Collectors.toList());
-      String summary = lines.get(lines.size() - 1);
-      assertTrue(summary.matches("softmax-job: rows read " + read + ", rows written " + written
-          + ", rows skipped as invalid " + (read - written)
-          + ", seconds \\d+\\.\\d\\d, rows per second \\d+\\.\\d"), summary);
-    }
-
-    void assertFailed(int expectedCode, String message) {
-      assertEquals(expectedCode, code, err + out);
-      assertEquals(1, err.lines().count(), err);
-      assertTrue(err.startsWith("softmax-job: error: "), err);
-      assertTrue(err.contains(message), err);
-      assertEquals("", out);
-    }
   }
 }

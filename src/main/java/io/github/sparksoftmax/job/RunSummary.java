@@ -2,7 +2,10 @@ package io.github.sparksoftmax.job;
 
 import java.util.Locale;
 
-/** The counts and the time of one run, as the job reports them on its last line. */
+/**
+ * The counts and the time of one run, as the job reports them on its last line. Rows skipped as
+ * invalid are the rows read less the rows written.
+ */
 public final class RunSummary {
   private final long rowsRead;
   private final long rowsWritten;
@@ -19,30 +22,13 @@ public final class RunSummary {
     this.seconds = seconds;
   }
 
-  public long rowsRead() {
-    return rowsRead;
-  }
-
-  public long rowsWritten() {
-    return rowsWritten;
-  }
-
-  /** Rows dropped as invalid under {@code handleInvalid=skip}. */
-  public long rowsSkipped() {
-    return rowsRead - rowsWritten;
-  }
-
-  public double seconds() {
-    return seconds;
-  }
-
   /**
    * E.g. {@code rows read 12, rows written 11, rows skipped as invalid 1, seconds 2.41, rows per
    * second 5.0} (rows read per second).
    */
   public String line() {
     return String.format(Locale.ROOT, "rows read %d, rows written %d, rows skipped as invalid %d,"
-        + " seconds %.2f, rows per second %.1f", rowsRead, rowsWritten, rowsSkipped(), seconds,
-        rowsRead / Math.max(seconds, 1e-3));
+        + " seconds %.2f, rows per second %.1f", rowsRead, rowsWritten, rowsRead - rowsWritten,
+        seconds, rowsRead / Math.max(seconds, 1e-3));
   }
 }

@@ -299,12 +299,13 @@ class SoftmaxTransformerTest extends LocalSparkTest {
       assertTrue(stage.hasDefault(p), p.name());
     }
     assertEquals(List.of("handleInvalid", "inputCol", "logSoftmax", "outputCol", "predictionCol",
-        "temperature"), names);
+        "temperature", "topK"), names);
     assertEquals("logits", stage.getInputCol());
     assertEquals("probability", stage.getOutputCol());
     assertEquals(1.0, stage.getTemperature());
     assertFalse(stage.getLogSoftmax());
     assertEquals("error", stage.getHandleInvalid());
+    assertEquals(0, stage.getTopK());
     assertTrue(stage.uid().startsWith("softmax_"));
   }
 

@@ -2,6 +2,7 @@ package io.github.sparksoftmax.stage;
 
 import io.github.sparksoftmax.kernel.RowStatus;
 import io.github.sparksoftmax.kernel.Softmax;
+import io.github.sparksoftmax.kernel.TopK;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -44,6 +45,24 @@ public final class RowSoftmax implements Serializable {
 
   /** Softmax of a vector row as a dense vector; null for a null row unless that is an error. */
   public Vector ofVector(Vector logits) {
+    double[] out = softmaxOfVector(logits);
+    return out == null ? null : Vectors.dense(out);
+  }
+
+  /**
+   * The {@code k} largest entries of the softmax of a vector row, as a sparse vector of the row's
+   * size (see {@link TopK} for the order); null for a null row unless that is an error.
+   */
+  public Vector topOfVector(Vector logits, int k) {
+    return top(softmaxOfVector(logits), k);
+  }
+
+  /** The {@code k} largest entries of the softmax of an array row, as a sparse vector. */
+  public Vector topOfArray(Seq<Object> logits, int k) {
+    return top(ofDoubles(logits), k);
+  }
+
+  private double[] softmaxOfVector(Vector logits) {
     if (logits == null) {
       return nullRow();
     }
@@ -57,10 +76,22 @@ public final class RowSoftmax implements Serializable {
       status = Softmax.softmax(((DenseVector) logits).values(), temperature, logSpace, out);
     }
     failIfInvalid(status);
-    return Vectors.dense(out);
+    return out;
   }
 
-  /** Softmax of an {@code array<double>} row. */
+  private static Vector top(double[] row, int k) {
+    if (row == null) {
+      return null;
+    }
+    int[] indices = TopK.largest(row, k);
+    double[] values = new double[indices.length];
+    for (int j = 0; j < indices.length; j++) {
+      values[j] = row[indices[j]];
+    }
+    return Vectors.sparse(row.length, indices, values);
+  }
+
+  /** Softmax of an {@code array<double>} row (or of any numeric array, computed in double). */
   public double[] ofDoubles(Seq<Object> logits) {
     if (logits == null) {
       return nullRow();
@@ -115,9 +146,21 @@ public final class RowSoftmax implements Serializable {
     return widen(logits, row) && Softmax.check(row).isValid();
   }
 
-  /** The argmax of a result vector as a double; NaN for a NaN row, null for a null row. */
+  /**
+   * The argmax of a result vector as a double; NaN for a NaN row, null for a null row. A sparse
+   * result (top-k output) holds the largest entry explicitly, so only its stored entries count:
+   * its implicit zeros are not outputs (and would beat log-probabilities).
+   */
   public static Double argmaxOfVector(Vector result) {
-    return result == null ? null : asPrediction(Softmax.argmax(result.toArray()));
+    if (result == null) {
+      return null;
+    }
+    if (result instanceof SparseVector) {
+      SparseVector top = (SparseVector) result;
+      int best = Softmax.argmax(top.values());
+      return asPrediction(best < 0 ? best : top.indices()[best]);
+    }
+    return asPrediction(Softmax.argmax(result.toArray()));
   }
 
   /** The argmax of a result array as a double; NaN for a NaN row, null for a null row. */
@@ -134,7 +177,7 @@ public final class RowSoftmax implements Serializable {
   }
 
   /** Copies boxed entries into {@code row}; false if an entry is null. */
-  private static boolean widen(Seq<Object> entries, double[] row) {
+  static boolean widen(Seq<Object> entries, double[] row) {
     for (int i = 0; i < row.length; i++) {
       Object entry = entries.apply(i);
       if (entry == null) {

@@ -1,5 +1,6 @@
 package io.github.sparksoftmax.stage;
 
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.api.java.UDF1;
@@ -29,6 +30,17 @@ public final class SoftmaxColumns {
       default:
         throw new IllegalStateException("unhandled logits type " + type);
     }
+  }
+
+  /**
+   * The {@code k} largest entries of the softmax of {@code logits}, as a sparse vector for every
+   * logits type.
+   */
+  public static Column topK(LogitsType type, Column logits, RowSoftmax rows, int k) {
+    UDF1<?, Vector> top = type == LogitsType.VECTOR
+        ? (UDF1<Vector, Vector>) row -> rows.topOfVector(row, k)
+        : (UDF1<Seq<Object>, Vector>) row -> rows.topOfArray(row, k);
+    return functions.udf(top, SQLDataTypes.VectorType()).apply(logits);
   }
 
   /** True where softmax is defined on {@code logits} (non-null, no NaN, not all -Infinity). */

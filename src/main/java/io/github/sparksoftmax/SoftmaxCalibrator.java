@@ -3,10 +3,10 @@ package io.github.sparksoftmax;
 import io.github.sparksoftmax.kernel.TemperatureLoss;
 import io.github.sparksoftmax.kernel.TemperatureSearch;
 import io.github.sparksoftmax.stage.CalibrationRows;
+import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.SoftmaxParams;
-import java.util.Arrays;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
@@ -24,7 +24,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
@@ -69,8 +68,7 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
   public SoftmaxCalibrator(String uid) {
     this.uid = uid;
     inputCol = SoftmaxParams.inputCol(this);
-    labelCol = new Param<>(this, "labelCol", "label column: the class index, of a numeric type",
-        ColumnNameValidator.required());
+    labelCol = SoftmaxParams.labelCol(this);
     weightCol = new Param<>(this, "weightCol", "if not empty, a numeric column of row weights,"
         + " finite and >= 0; otherwise every row weighs 1", ColumnNameValidator.optional());
     maxIter = new IntParam(this, "maxIter", "maximum number of passes over the data, each"
@@ -251,9 +249,9 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
    */
   @Override
   public StructType transformSchema(StructType schema) {
-    requireNumeric(schema, getLabelCol(), "Label column");
+    ColumnChecks.numeric(schema, getLabelCol(), "Label column");
     if (!getWeightCol().isEmpty()) {
-      requireNumeric(schema, getWeightCol(), "Weight column");
+      ColumnChecks.numeric(schema, getWeightCol(), "Weight column");
     }
     return fitted(1.0).transformSchema(schema);
   }
@@ -316,16 +314,5 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
   private SoftmaxTransformer fitted(double temperature) {
     SoftmaxTransformer stage = new SoftmaxTransformer(uid).setTemperature(temperature);
     return copyValues(stage, ParamMap.empty()).setParent(this);
-  }
-
-  private static void requireNumeric(StructType schema, String column, String role) {
-    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
-      throw new IllegalArgumentException(role + " '" + column + "' does not exist; expected a"
-          + " numeric column. Available columns: " + String.join(", ", schema.fieldNames()) + ".");
-    }
-    if (!(schema.apply(column).dataType() instanceof NumericType)) {
-      throw new IllegalArgumentException(role + " '" + column + "' must be of a numeric type but"
-          + " got " + schema.apply(column).dataType().catalogString() + ".");
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.sparksoftmax;
 
+import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.RowSoftmax;
@@ -204,7 +205,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     String input = getInputCol();
     String output = getOutputCol();
     String prediction = getPredictionCol();
-    LogitsType type = logitsType(schema, input);
+    LogitsType type = ColumnChecks.logits(schema, input, "Input column");
     requireAbsent(schema, output, "Output column");
     DataType resultType = getTopK() > 0 ? SQLDataTypes.VectorType() : type.resultType();
     StructType result = schema.add(new StructField(
@@ -267,21 +268,6 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
   /** Loads a transformer saved at {@code path}. */
   public static SoftmaxTransformer load(String path) {
     return read().load(path);
-  }
-
-  private static LogitsType logitsType(StructType schema, String input) {
-    if (!Arrays.asList(schema.fieldNames()).contains(input)) {
-      throw new IllegalArgumentException("Input column '" + input + "' does not exist; expected"
-          + " a column of type " + LogitsType.EXPECTED + ". Available columns: "
-          + String.join(", ", schema.fieldNames()) + ".");
-    }
-    StructField field = schema.apply(input);
-    LogitsType type = LogitsType.of(field.dataType());
-    if (type == null) {
-      throw new IllegalArgumentException("Input column '" + input + "' must be of type "
-          + LogitsType.EXPECTED + " but got " + field.dataType().catalogString() + ".");
-    }
-    return type;
   }
 
   private static void requireAbsent(StructType schema, String column, String role) {

@@ -188,11 +188,11 @@ class SoftmaxCalibratorTest extends LocalSparkTest {
     assertSchemaError(new SoftmaxCalibrator().setLabelCol("missing"), frame,
         "Label column 'missing' does not exist");
     assertSchemaError(new SoftmaxCalibrator().setLabelCol("text"), frame,
-        "Label column 'text' must be of a numeric type but got string");
+        "Label column 'text' must be of type numeric but got string");
     assertSchemaError(new SoftmaxCalibrator().setWeightCol("nope"), frame,
         "Weight column 'nope' does not exist");
     assertSchemaError(new SoftmaxCalibrator().setWeightCol("text"), frame,
-        "Weight column 'text' must be of a numeric type");
+        "Weight column 'text' must be of type numeric");
     assertSchemaError(new SoftmaxCalibrator().setInputCol("text"), frame,
         "Input column 'text' must be of type vector (VectorUDT), array<double> or array<float>");
     assertSchemaError(new SoftmaxCalibrator().setInputCol("absent"), frame,

@@ -56,11 +56,10 @@ public final class CalibrationRows implements Serializable {
       return null;
     }
     Double label = row.isNullAt(1) ? null : row.getDouble(1);
-    if (label == null || !(label >= 0 && label < logits.length && label == Math.rint(label))) {
-      return invalid("the label " + label + " in column '" + labelColumn + "' is not a class index"
-          + " in [0, " + logits.length + ")");
+    int index = classIndex(label, logits.length);
+    if (index < 0) {
+      return invalid(notAClassIndex(label, labelColumn, logits.length));
     }
-    int index = (int) (double) label;
     if (!TemperatureLoss.labelIsReachable(logits, index)) {
       return invalid("the logit of label " + index + " in column '" + logitsColumn + "' is"
           + " -Infinity or below a +Infinity entry, so its probability is 0 at every temperature");
@@ -71,6 +70,21 @@ public final class CalibrationRows implements Serializable {
           + " and >= 0");
     }
     return new Labelled(logits, index, weight);
+  }
+
+  /**
+   * The label as a class index in {@code [0, classes)}, or -1 when it is null, NaN, not an integer
+   * or out of that range.
+   */
+  public static int classIndex(Double label, int classes) {
+    boolean valid = label != null && label >= 0 && label < classes && label == Math.rint(label);
+    return valid ? (int) (double) label : -1;
+  }
+
+  /** The phrase for a label that {@link #classIndex} rejects. */
+  public static String notAClassIndex(Double label, String column, int classes) {
+    return "the label " + label + " in column '" + column + "' is not a class index in [0, "
+        + classes + ")";
   }
 
   /** The logits as doubles, or null (after failing under ERROR) for invalid logits. */

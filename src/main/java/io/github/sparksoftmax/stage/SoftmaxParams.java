@@ -7,9 +7,10 @@ import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.Identifiable;
 
 /**
- * The params that a softmax stage and its calibrator both declare, each written once here (name,
- * doc, validator) for the owner that calls it from its constructor. Equal names let Spark's
- * {@code copyValues} hand the calibrator's values to the stage it fits.
+ * The params that more than one stage declares (the softmax stage, its calibrator, the calibration
+ * evaluator), each written once here (name, doc, validator) for the owner that calls it from its
+ * constructor. Equal names let Spark's {@code copyValues} hand the calibrator's values to the
+ * stage it fits.
  */
 public final class SoftmaxParams {
 
@@ -38,6 +39,12 @@ public final class SoftmaxParams {
     return new Param<>(owner, "predictionCol", "if not empty, a double column with the"
         + " index of the largest probability (the lowest index among ties)",
         ColumnNameValidator.optional());
+  }
+
+  /** The column of class indices. */
+  public static Param<String> labelCol(Identifiable owner) {
+    return new Param<>(owner, "labelCol", "label column: the class index, of a numeric type",
+        ColumnNameValidator.required());
   }
 
   /** How many of the largest entries to output, 0 for all. */

@@ -214,6 +214,7 @@ public class CalibrationEvaluator extends Evaluator implements DefaultParamsWrit
   }
 
   private static IllegalArgumentException unscorable(String problem) {
-    return new IllegalArgumentException("CalibrationEvaluator cannot score a row: " + problem + ".");
+    return new IllegalArgumentException(
+        "CalibrationEvaluator cannot score a row: " + problem + ".");
   }
 }

@@ -299,7 +299,8 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
   }
 
   /** One pass: the loss over every valid row at {@code temperature}. */
-  private static TemperatureLoss lossOf(JavaRDD<CalibrationRows.Labelled> rows, double temperature) {
+  private static TemperatureLoss lossOf(
+      JavaRDD<CalibrationRows.Labelled> rows, double temperature) {
     TemperatureLoss loss = rows.treeAggregate(new TemperatureLoss(temperature),
         (sum, row) -> sum.add(row.logits(), row.label(), row.weight()), TemperatureLoss::merge);
     if (!(loss.totalWeight() > 0.0)) {

@@ -3,7 +3,6 @@ package io.github.sparksoftmax;
 import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
-import io.github.sparksoftmax.stage.RowSoftmax;
 import io.github.sparksoftmax.stage.SoftmaxColumns;
 import io.github.sparksoftmax.stage.SoftmaxParams;
 import java.util.Arrays;
@@ -236,14 +235,17 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     String prediction = getPredictionCol();
     LogitsType type = LogitsType.of(dataset.schema().apply(input).dataType());
     HandleInvalid policy = HandleInvalid.fromParam(getHandleInvalid());
-    RowSoftmax rows = new RowSoftmax(input, getTemperature(), getLogSoftmax(), policy);
+    boolean failOnInvalid = policy == HandleInvalid.ERROR;
     int k = getTopK();
 
     Dataset<Row> kept = policy == HandleInvalid.SKIP
         ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input)))
         : dataset.toDF();
-    Column result = (k > 0 ? SoftmaxColumns.topK(type, kept.col(input), rows, k)
-        : SoftmaxColumns.softmax(type, kept.col(input), rows))
+    Column result = (k > 0
+        ? SoftmaxColumns.topK(type, kept.col(input), input, getTemperature(), getLogSoftmax(),
+            failOnInvalid, k)
+        : SoftmaxColumns.softmax(type, kept.col(input), input, getTemperature(), getLogSoftmax(),
+            failOnInvalid))
         .as(output, outputSchema.apply(output).metadata());
     Dataset<Row> scored = kept.select(functions.col("*"), result);
     if (prediction.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.github.sparksoftmax;
 
 import static io.github.sparksoftmax.SoftmaxTransformerTest.assertClose;
+import static io.github.sparksoftmax.SoftmaxTransformerTest.expected;
 import static io.github.sparksoftmax.SoftmaxTransformerTest.schema;
 import static io.github.sparksoftmax.SoftmaxTransformerTest.vectorFrame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -35,8 +36,7 @@ class SoftmaxTopKTest extends LocalSparkTest {
     double[] logits = {0.5, 3.0, -1.0, 2.75, 10.0, 2.9};
     int[] topThree = {1, 4, 5};
     for (boolean log : new boolean[] {false, true}) {
-      double[] exact = log ? ExactSoftmaxReference.logProbabilities(logits, 1.5)
-          : ExactSoftmaxReference.probabilities(logits, 1.5);
+      double[] exact = expected(logits, 1.5, log);
       for (DataType type : new DataType[] {SQLDataTypes.VectorType(),
           DataTypes.createArrayType(DataTypes.DoubleType),
           DataTypes.createArrayType(DataTypes.FloatType)}) {
@@ -83,7 +83,7 @@ class SoftmaxTopKTest extends LocalSparkTest {
           .first().getAs("probability");
       assertTrue(top instanceof SparseVector);
       assertArrayEquals(new int[] {0, 1, 2}, ((SparseVector) top).indices());
-      assertClose(ExactSoftmaxReference.probabilities(logits, 1.0), top.toArray(), false);
+      assertClose(expected(logits, 1.0, false), top.toArray(), false);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import io.github.sparksoftmax.kernel.ExactSoftmax;
 import org.apache.spark.SparkException;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NominalAttribute;
@@ -128,7 +129,7 @@ class SoftmaxTransformerTest extends LocalSparkTest {
         Seq<Object> actual = out.get(r).getAs("probability");
         for (int i = 0; i < exact.length; i++) {
           float value = (Float) actual.apply(i);
-          float tolerance = Math.ulp((float) exact[i]);
+          float tolerance = Math.ulp(log ? (float) Math.max(1.0, -exact[i]) : (float) exact[i]);
           assertTrue(Math.abs(value - exact[i]) <= tolerance,
               "row " + r + " entry " + i + ": " + value + " vs exact " + exact[i]);
         }
@@ -137,19 +138,25 @@ class SoftmaxTransformerTest extends LocalSparkTest {
   }
 
   @Test
-  void errorModeFailsTheActionNamingTheProblemAndHandleInvalid() {
+  void errorModeFailsTheActionNamingTheProblemAndHandleInvalid(@TempDir Path dir) {
     Object[][] cases = {
         {Vectors.dense(1.0, Double.NaN), "the row has a NaN entry"},
         {Vectors.dense(NEG_INF, NEG_INF), "every entry of the row is -Infinity"},
         {null, "the row is null"},
     };
-    for (Object[] c : cases) {
-      Dataset<Row> out = new SoftmaxTransformer().transform(vectorFrame((Vector) c[0]));
-      SparkException e = assertThrows(SparkException.class, out::collectAsList);
-      String message = fullMessage(e);
-      assertTrue(message.contains((String) c[1]), message);
-      assertTrue(message.contains("handleInvalid"), message);
-      assertTrue(message.contains("'logits'"), message);
+    for (int c = 0; c < cases.length; c++) {
+      Dataset<Row> local = vectorFrame(Vectors.dense(0.5, 1.0), (Vector) cases[c][0]);
+      String path = dir.resolve("case" + c).toString();
+      local.write().parquet(path);
+      // A local frame is evaluated on the driver, a file in tasks: both must name the problem.
+      for (Dataset<Row> frame : List.of(local, spark.read().parquet(path))) {
+        Dataset<Row> out = new SoftmaxTransformer().transform(frame);
+        SparkException e = assertThrows(SparkException.class, out::collectAsList);
+        String message = e.getMessage();
+        assertTrue(message.contains((String) cases[c][1]), message);
+        assertTrue(message.contains("handleInvalid"), message);
+        assertTrue(message.contains("'logits'"), message);
+      }
     }
   }
 
@@ -309,6 +316,17 @@ class SoftmaxTransformerTest extends LocalSparkTest {
     assertTrue(stage.uid().startsWith("softmax_"));
   }
 
+  @Test
+  void copyKeepsTheUidAndParamsAndAppliesExtraParams() {
+    SoftmaxTransformer stage = new SoftmaxTransformer().setTemperature(3.0).setLogSoftmax(true);
+    SoftmaxTransformer copy = stage.copy(
+        new org.apache.spark.ml.param.ParamMap().put(stage.temperature().w(0.5)));
+    assertEquals(stage.uid(), copy.uid());
+    assertEquals(0.5, copy.getTemperature());
+    assertTrue(copy.getLogSoftmax());
+    assertEquals(3.0, stage.getTemperature());
+  }
+
   private static void assertSchemaError(SoftmaxTransformer stage, Dataset<Row> frame,
       String first, String second) {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -317,9 +335,27 @@ class SoftmaxTransformerTest extends LocalSparkTest {
     assertTrue(e.getMessage().contains(second), e.getMessage());
   }
 
-  private static double[] expected(double[] logits, double temperature, boolean log) {
-    return log ? ExactSoftmaxReference.logProbabilities(logits, temperature)
-        : ExactSoftmaxReference.probabilities(logits, temperature);
+  /**
+   * The exact softmax of a valid row. Rows with +Infinity entries and empty rows are matters of
+   * semantics, spelled out here; every other row comes from the 40-digit reference.
+   */
+  static double[] expected(double[] logits, double temperature, boolean log) {
+    double[] out = new double[logits.length];
+    long infinities = Arrays.stream(logits).filter(v -> v == POS_INF).count();
+    if (infinities > 0) {
+      for (int i = 0; i < out.length; i++) {
+        boolean share = logits[i] == POS_INF;
+        out[i] = log ? (share ? -Math.log(infinities) : NEG_INF) : (share ? 1.0 / infinities : 0);
+      }
+      return out;
+    }
+    if (logits.length > 0) {
+      ExactSoftmax exact = ExactSoftmax.of(logits, temperature);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = log ? exact.logProbability(i) : exact.probability(i);
+      }
+    }
+    return out;
   }
 
   /** The accuracy contract: 4 ulps of the exact value, or of max(1, |exact|) in log space. */

@@ -146,7 +146,8 @@ public final class Softmax {
       }
       return RowStatus.VALID;
     }
-    double zeroTerm = shifted(0.0, max, temperature, false, 0.0);
+    // Without an implicit zero the maximum may lie below 0, where exp(-max / t) can overflow.
+    double zeroTerm = implicitZeros > 0 ? shifted(0.0, max, temperature, false, 0.0) : 0.0;
     double sum = implicitZeros * zeroTerm;
     double compensation = Math.fma(implicitZeros, zeroTerm, -sum);
     for (int j = 0; j < nnz; j++) {
@@ -196,7 +197,7 @@ public final class Softmax {
 
   /** Checks a sparse row of {@code size} entries whose non-zero values are {@code values}. */
   public static RowStatus checkSparse(int size, double[] values) {
-    return checkValues(values, values.length < size);
+    return checkValues(values, size == 0 || values.length < size);
   }
 
   /**
@@ -317,7 +318,7 @@ public final class Softmax {
         count++;
       }
     }
-    double share = logSpace ? -Math.log(count) : 1.0 / count;
+    double share = logSpace ? 0.0 - Math.log(count) : 1.0 / count;
     double rest = logSpace ? Double.NEGATIVE_INFINITY : 0.0;
     for (int i = 0; i < n; i++) {
       out[i] = logits[i] == Double.POSITIVE_INFINITY ? share : rest;

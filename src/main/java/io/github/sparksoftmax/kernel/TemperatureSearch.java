@@ -95,7 +95,8 @@ public final class TemperatureSearch {
   }
 
   /** The Newton point if the curvature is positive and the point inside the bracket, else NaN. */
-  private static double newtonPoint(double u, double slope, double curvature, double lo, double hi) {
+  private static double newtonPoint(
+      double u, double slope, double curvature, double lo, double hi) {
     double newton = u - slope / curvature;
     return curvature > 0.0 && newton > lo && newton < hi ? newton : Double.NaN;
   }

@@ -4,9 +4,9 @@ import io.github.sparksoftmax.kernel.RowStatus;
 import io.github.sparksoftmax.kernel.Softmax;
 import io.github.sparksoftmax.kernel.TemperatureLoss;
 import java.io.Serializable;
+import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Row;
-import scala.collection.Seq;
 
 /**
  * The per-row work of fitting a temperature: reads a row of (logits, label, weight), checks it and
@@ -44,14 +44,14 @@ public final class CalibrationRows implements Serializable {
   }
 
   /**
-   * Reads a row of three fields: the logits (a {@link Vector} or a {@link Seq} of numbers), the
+   * Reads a row of three fields: the logits (a {@link Vector} or an array of numbers), the
    * label and the weight (both doubles, possibly null).
    *
    * @return the row's parts, or null for an invalid row that is left out
    * @throws IllegalArgumentException for an invalid row under {@link HandleInvalid#ERROR}
    */
   public Labelled read(Row row) {
-    double[] logits = logits(row.get(0));
+    double[] logits = logits(row);
     if (logits == null) {
       return null;
     }
@@ -87,20 +87,23 @@ public final class CalibrationRows implements Serializable {
         + classes + ")";
   }
 
-  /** The logits as doubles, or null (after failing under ERROR) for invalid logits. */
-  private double[] logits(Object value) {
+  /** The logits (field 0) as doubles, or null (after failing under ERROR) for invalid logits. */
+  private double[] logits(Row row) {
     RowStatus status;
     double[] logits = null;
-    if (value == null) {
+    if (row.isNullAt(0)) {
       status = RowStatus.NULL_ROW;
-    } else if (value instanceof Vector) {
-      logits = ((Vector) value).toArray();
+    } else if (row.get(0) instanceof Vector) {
+      logits = ((Vector) row.get(0)).toArray();
       status = Softmax.check(logits);
     } else {
-      @SuppressWarnings("unchecked")
-      Seq<Object> entries = (Seq<Object>) value;
-      logits = new double[entries.length()];
-      status = RowSoftmax.widen(entries, logits) ? Softmax.check(logits) : RowStatus.NULL_ENTRY;
+      List<Number> entries = row.getList(0);
+      if (entries.contains(null)) {
+        status = RowStatus.NULL_ENTRY;
+      } else {
+        logits = entries.stream().mapToDouble(Number::doubleValue).toArray();
+        status = Softmax.check(logits);
+      }
     }
     if (!status.isValid()) {
       return invalid("in column '" + logitsColumn + "', " + status.problem());

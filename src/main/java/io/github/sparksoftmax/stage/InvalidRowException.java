@@ -1,12 +1,14 @@
 package io.github.sparksoftmax.stage;
 
 import io.github.sparksoftmax.kernel.RowStatus;
+import org.apache.spark.SparkException;
 
 /**
- * Thrown on an executor when a row is invalid and {@code handleInvalid} is {@code error}. Spark
- * surfaces it as the cause of the failed action's {@code SparkException}.
+ * Thrown when a row is invalid and {@code handleInvalid} is {@code error}: the failed action's
+ * SparkException is this one (rows evaluated on the driver) or names it with its message (rows
+ * evaluated in a task).
  */
-public final class InvalidRowException extends IllegalArgumentException {
+public final class InvalidRowException extends SparkException {
   private static final long serialVersionUID = 1L;
 
   private final RowStatus status;

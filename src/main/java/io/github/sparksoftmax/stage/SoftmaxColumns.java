@@ -1,61 +1,89 @@
 package io.github.sparksoftmax.stage;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.api.java.UDF1;
-import org.apache.spark.sql.functions;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.types.DataTypes;
-import scala.collection.Seq;
 
 /**
- * Builds the column expressions of a softmax stage for each {@link LogitsType}. The functions
- * capture a {@link RowSoftmax} (plain values) and nothing else.
+ * Builds the column expressions of the softmax stages: calls of {@link InternalSoftmax}'s static
+ * methods that Spark compiles into its generated code, with the settings as literals. Nothing of
+ * a stage is captured, and an {@link InvalidRowException} reaches the failed action unwrapped.
  */
 public final class SoftmaxColumns {
 
   private SoftmaxColumns() {}
 
-  /** The softmax of {@code logits}, of type {@code type.resultType()}. */
-  public static Column softmax(LogitsType type, Column logits, RowSoftmax rows) {
+  /**
+   * The softmax of {@code logits}, of type {@code type.resultType()}.
+   *
+   * @param column the input column's name, for error messages
+   * @param failOnInvalid throw on an invalid row instead of giving null or NaN
+   */
+  public static Column softmax(LogitsType type, Column logits, String column, double temperature,
+      boolean logSpace, boolean failOnInvalid) {
+    return call(type.resultType(), method(type, "vector", "doubles", "floats"),
+        settings(logits, column, temperature, logSpace, failOnInvalid), false);
+  }
+
+  /**
+   * The {@code k} largest entries of the softmax of {@code logits}, as a sparse vector for every
+   * logits type (see {@link InternalSoftmax#topOfVector}).
+   *
+   * @param k &gt;= 1
+   * @see #softmax
+   */
+  public static Column topK(LogitsType type, Column logits, String column, double temperature,
+      boolean logSpace, boolean failOnInvalid, int k) {
+    List<Expression> arguments = settings(logits, column, temperature, logSpace, failOnInvalid);
+    arguments.add(Literal.create(k, DataTypes.IntegerType));
+    return call(SQLDataTypes.VectorType(), method(type, "topOfVector", "topOfDoubles",
+        "topOfFloats"), arguments, false);
+  }
+
+  /** True where softmax is defined on {@code logits} (non-null, no NaN, not all -Infinity). */
+  public static Column isValid(LogitsType type, Column logits) {
+    return call(DataTypes.BooleanType,
+        method(type, "isValidVector", "isValidDoubles", "isValidFloats"),
+        List.of(CatalystCompat.expression(logits)), false);
+  }
+
+  /** The index of the largest entry of a result column as a double; null for a null row. */
+  public static Column argmax(LogitsType type, Column result) {
+    return call(DataTypes.DoubleType,
+        method(type, "argmaxOfVector", "argmaxOfDoubles", "argmaxOfFloats"),
+        List.of(CatalystCompat.expression(result)), true);
+  }
+
+  /** The arguments that every softmax call takes, in order; a mutable list. */
+  private static List<Expression> settings(Column logits, String column, double temperature,
+      boolean logSpace, boolean failOnInvalid) {
+    return new ArrayList<>(List.of(CatalystCompat.expression(logits),
+        Literal.create(temperature, DataTypes.DoubleType),
+        Literal.create(logSpace, DataTypes.BooleanType),
+        Literal.create(failOnInvalid, DataTypes.BooleanType),
+        Literal.create(column, DataTypes.StringType)));
+  }
+
+  private static String method(LogitsType type, String vector, String doubles, String floats) {
     switch (type) {
       case VECTOR:
-        return functions.udf((UDF1<Vector, Vector>) rows::ofVector, type.resultType()).apply(logits);
+        return vector;
       case DOUBLE_ARRAY:
-        return functions.udf((UDF1<Seq<Object>, double[]>) rows::ofDoubles, type.resultType())
-            .apply(logits);
+        return doubles;
       case FLOAT_ARRAY:
-        return functions.udf((UDF1<Seq<Object>, float[]>) rows::ofFloats, type.resultType())
-            .apply(logits);
+        return floats;
       default:
         throw new IllegalStateException("unhandled logits type " + type);
     }
   }
 
-  /**
-   * The {@code k} largest entries of the softmax of {@code logits}, as a sparse vector for every
-   * logits type.
-   */
-  public static Column topK(LogitsType type, Column logits, RowSoftmax rows, int k) {
-    UDF1<?, Vector> top = type == LogitsType.VECTOR
-        ? (UDF1<Vector, Vector>) row -> rows.topOfVector(row, k)
-        : (UDF1<Seq<Object>, Vector>) row -> rows.topOfArray(row, k);
-    return functions.udf(top, SQLDataTypes.VectorType()).apply(logits);
-  }
-
-  /** True where softmax is defined on {@code logits} (non-null, no NaN, not all -Infinity). */
-  public static Column isValid(LogitsType type, Column logits) {
-    UDF1<?, Boolean> check = type == LogitsType.VECTOR
-        ? (UDF1<Vector, Boolean>) RowSoftmax::isValidVector
-        : (UDF1<Seq<Object>, Boolean>) RowSoftmax::isValidArray;
-    return functions.udf(check, DataTypes.BooleanType).apply(logits);
-  }
-
-  /** The index of the largest entry of a result column, as a double (Spark's prediction type). */
-  public static Column argmax(LogitsType type, Column result) {
-    UDF1<?, Double> argmax = type == LogitsType.VECTOR
-        ? (UDF1<Vector, Double>) RowSoftmax::argmaxOfVector
-        : (UDF1<Seq<Object>, Double>) RowSoftmax::argmaxOfArray;
-    return functions.udf(argmax, DataTypes.DoubleType).apply(result);
+  private static Column call(org.apache.spark.sql.types.DataType resultType, String function,
+      List<Expression> arguments, boolean propagateNull) {
+    return CatalystCompat.column(CatalystCompat.staticCall(
+        InternalSoftmax.class, resultType, function, arguments, propagateNull));
   }
 }

@@ -135,7 +135,7 @@ class CalibrationEvaluatorTest extends LocalSparkTest {
               .add("label", DataTypes.DoubleType));
       SparkException e = assertThrows(SparkException.class,
           () -> new CalibrationEvaluator().evaluate(frame));
-      String message = fullMessage(e);
+      String message = SoftmaxTransformerTest.fullMessage(e);
       assertTrue(message.contains((String) c[2]), message);
     }
     Dataset<Row> empty = frame(SQLDataTypes.VectorType(), P, Y).limit(0);
@@ -202,13 +202,5 @@ class CalibrationEvaluatorTest extends LocalSparkTest {
     }
     return spark.createDataFrame(rows, new StructType().add("probability", type)
         .add("label", DataTypes.DoubleType));
-  }
-
-  private static String fullMessage(Throwable e) {
-    StringBuilder all = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      all.append(t.getMessage()).append('\n');
-    }
-    return all.toString();
   }
 }

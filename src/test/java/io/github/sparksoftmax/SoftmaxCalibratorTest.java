@@ -144,7 +144,7 @@ class SoftmaxCalibratorTest extends LocalSparkTest {
           (Vector) c[0], (Double) c[1], (Double) c[2]);
       SparkException e = assertThrows(SparkException.class,
           () -> new SoftmaxCalibrator().setWeightCol("weight").fit(frame));
-      String message = fullMessage(e);
+      String message = SoftmaxTransformerTest.fullMessage(e);
       assertTrue(message.contains((String) c[3]), message);
       assertTrue(message.contains("handleInvalid"), message);
     }
@@ -305,14 +305,6 @@ class SoftmaxCalibratorTest extends LocalSparkTest {
       rows.add(row.toString());
     }
     return rows;
-  }
-
-  private static String fullMessage(Throwable e) {
-    StringBuilder all = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      all.append(t.getMessage()).append('\n');
-    }
-    return all.toString();
   }
 
   /** A frame (logits vector, label, weight) from triples of values. */

@@ -372,7 +372,8 @@ class SoftmaxTransformerTest extends LocalSparkTest {
     }
   }
 
-  private static String fullMessage(Throwable e) {
+  /** The messages of an exception and of all its causes, one a line. */
+  static String fullMessage(Throwable e) {
     StringBuilder all = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
       all.append(t.getMessage()).append('\n');

@@ -9,8 +9,6 @@ import java.nio.file.Paths;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,23 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code spark.master} system property, so that they cannot rot; and checks that the committed
  * example data is what {@link ExampleData} writes.
  */
-class ExamplesTest {
-  private static final String[] SETTINGS = {"spark.master", "local[2]", "spark.ui.enabled", "false"};
-
-  @BeforeAll
-  static void supplyTheMaster() {
-    for (int i = 0; i < SETTINGS.length; i += 2) {
-      System.setProperty(SETTINGS[i], SETTINGS[i + 1]);
-    }
-  }
-
-  @AfterAll
-  static void clearTheMaster() {
-    for (int i = 0; i < SETTINGS.length; i += 2) {
-      System.clearProperty(SETTINGS[i]);
-    }
-  }
-
+class ExamplesTest extends ExampleTestBase {
   @Test
   void scoringExampleRuns() {
     JavaSoftmaxScoringExample.main(new String[0]);

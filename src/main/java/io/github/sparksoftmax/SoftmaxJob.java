@@ -45,16 +45,11 @@ public final class SoftmaxJob {
       out.println(JobOptions.help());
       return 0;
     }
-    JobOptions options;
-    SparkSession spark;
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = null;
     try {
-      options = JobOptions.parse(args);
+      JobOptions options = JobOptions.parse(args);
       spark = ownSession ? JobSession.start() : SparkSession.getDefaultSession().get();
-    } catch (JobFailure failure) {
-      return report(failure, err);
-    }
-    try {
       ScoringRun scoring = new ScoringRun(spark, options);
       RunSummary summary = scoring.execute();
       if (options.show() > 0) {
@@ -63,20 +58,22 @@ public final class SoftmaxJob {
       out.println(NAME + ": " + summary.line());
       return 0;
     } catch (JobFailure failure) {
-      clearProgressBar(spark, err);
-      return report(failure, err);
-    } catch (RuntimeException e) {
+      return report(failure, spark, err);
+    } catch (Exception e) {
       LOG.error("Unexpected failure", e);
-      clearProgressBar(spark, err);
-      return report(JobFailure.data("unexpected failure", e), err);
+      return report(JobFailure.data("unexpected failure", e), spark, err);
     } finally {
-      if (ownSession) {
+      if (ownSession && spark != null) {
         spark.stop();
       }
     }
   }
 
-  private static int report(JobFailure failure, PrintStream err) {
+  /** Prints the failure's line, on a line of its own, and returns its exit code. */
+  private static int report(JobFailure failure, SparkSession spark, PrintStream err) {
+    if (spark != null) {
+      clearProgressBar(spark, err);
+    }
     err.println(NAME + ": error: " + failure.getMessage()
         + (failure.exitCode() == JobFailure.USAGE ? " (see --help)" : ""));
     return failure.exitCode();
@@ -84,8 +81,7 @@ public final class SoftmaxJob {
 
   /**
    * Erases the console progress bar's last frame, which a failed Spark job leaves on the line, as
-   * the bar erases itself (a carriage return, a terminal width of spaces, a carriage return), so
-   * that the error line stands alone.
+   * the bar erases itself (a carriage return, a terminal width of spaces, a carriage return).
    */
   private static void clearProgressBar(SparkSession spark, PrintStream err) {
     if (spark.sparkContext().getConf().getBoolean("spark.ui.showConsoleProgress", false)) {

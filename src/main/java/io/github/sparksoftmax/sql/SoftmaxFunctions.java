@@ -1,5 +1,6 @@
 package io.github.sparksoftmax.sql;
 
+import io.github.sparksoftmax.stage.LogitsType;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -22,8 +23,15 @@ import scala.collection.immutable.Nil$;
 
 /**
  * The SQL functions {@code softmax(logits [, temperature])} and {@code log_softmax(logits [,
- * temperature])}, over vector, {@code array<double>} and {@code array<float>} columns (see
- * {@link SoftmaxExpression}). The temperature defaults to 1.
+ * temperature])}, over vector, {@code array<double>} and {@code array<float>} columns.
+ *
+ * <p>The result has the type of the logits: a dense vector for any vector, an array of the same
+ * element type for an array. A null row gives null; a row with a NaN or null entry, or whose
+ * entries are all {@code -Infinity}, gives a row of NaN of the same length; an empty row gives an
+ * empty row. The temperature (1 by default) is a finite, positive number: a constant is checked
+ * when the query is analysed, a temperature taken from a column as each row is computed. Any
+ * other logits type, a wrong number of arguments or an unusable constant temperature fails
+ * analysis with an {@code AnalysisException}.
  *
  * <p>Make them available with {@link #register(SparkSession)} on a running session, or for every
  * session with {@code spark.sql.extensions=io.github.sparksoftmax.SoftmaxExtensions}. From the
@@ -129,7 +137,7 @@ public final class SoftmaxFunctions {
     String call = name + "(" + arguments.iterator().map(Expression::sql).mkString(", ") + ")";
     LogitsType type = LogitsType.of(logits.dataType());
     if (type == null) {
-      throw AnalysisErrors.dataTypeMismatch(call, "the logits must be a " + LogitsType.ACCEPTED
+      throw AnalysisErrors.dataTypeMismatch(call, "the logits must be a " + LogitsType.EXPECTED
           + " column but " + logits.sql() + " is " + logits.dataType().simpleString());
     }
     String temperatureProblem = temperatureProblem(temperature);

@@ -2,10 +2,10 @@ package io.github.sparksoftmax.sql;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.obermuhlner.math.big.BigDecimalMath;
-import java.math.BigDecimal;
-import java.math.MathContext;
+import io.github.sparksoftmax.kernel.ExactSoftmax;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -19,7 +19,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Logits whose softmax is known in closed form, a high-precision reference for the rest, and
+ * Logits whose softmax is known in closed form, the 40-digit reference for the rest, and
  * assertions that compare SQL results as arrays with a tolerance.
  */
 public final class SqlTestRows {
@@ -45,7 +45,8 @@ public final class SqlTestRows {
   /**
    * A view {@code logits(id int, vec vector, dbl array<double>, flt array<float>)}:
    * 1 the known row; 2 a NaN entry; 3 all -Infinity; 4 empty; 5 null; 6 a null entry (a sparse
-   * vector {@code [0, ln 2, 0, ln 3]} in the vector column, whose softmax is {@code [1, 2, 1, 3]/7}).
+   * vector {@code [0, ln 2, 0, ln 3]} in the vector column, whose softmax is {@code [1, 2, 1, 3]/7});
+   * 7 the known row doubled.
    */
   public static Dataset<Row> createLogitsView(SparkSession spark) {
     StructType schema = new StructType()
@@ -63,7 +64,9 @@ public final class SqlTestRows {
         RowFactory.create(4, Vectors.dense(new double[0]), new double[0], new float[0]),
         RowFactory.create(5, null, null, null),
         RowFactory.create(6, Vectors.sparse(4, new int[] {1, 3}, new double[] {LOGITS[1], LOGITS[2]}),
-            Arrays.asList(1.0, null), Arrays.asList(1.0f, null)));
+            Arrays.asList(1.0, null), Arrays.asList(1.0f, null)),
+        RowFactory.create(7, Vectors.dense(DOUBLED_LOGITS), DOUBLED_LOGITS,
+            toFloats(DOUBLED_LOGITS)));
     Dataset<Row> logits = spark.createDataFrame(rows, schema);
     logits.createOrReplaceTempView("logits");
     return logits;
@@ -97,30 +100,29 @@ public final class SqlTestRows {
     assertArrayEquals(expected, toDoubles(actual), tolerance);
   }
 
+  /** Running the query fails, with {@code message} somewhere in the chain of causes. */
+  public static void assertQueryFailsWith(String message, Dataset<Row> query) {
+    Exception e = assertThrows(Exception.class, query::collectAsList);
+    StringBuilder causes = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      causes.append(t).append('\n');
+    }
+    assertTrue(causes.toString().contains(message), causes.toString());
+  }
+
   public static double[] nans(int length) {
     double[] nans = new double[length];
     Arrays.fill(nans, Double.NaN);
     return nans;
   }
 
-  /**
-   * Softmax (or log-softmax) of {@code logits / temperature}, computed with 40 significant digits
-   * and rounded once: a reference independent of the kernel.
-   */
-  public static double[] reference(double[] logits, double temperature, boolean logSpace) {
-    MathContext mc = new MathContext(40);
-    BigDecimal t = new BigDecimal(temperature);
-    BigDecimal[] exps = new BigDecimal[logits.length];
-    BigDecimal sum = BigDecimal.ZERO;
-    for (int i = 0; i < logits.length; i++) {
-      exps[i] = BigDecimalMath.exp(new BigDecimal(logits[i]).divide(t, mc), mc);
-      sum = sum.add(exps[i], mc);
+  /** The 40-digit reference ({@link ExactSoftmax}) rounded to doubles. */
+  public static double[] exact(double[] logits, double temperature, boolean logSpace) {
+    ExactSoftmax exact = ExactSoftmax.of(logits, temperature);
+    double[] values = new double[exact.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = logSpace ? exact.logProbability(i) : exact.probability(i);
     }
-    double[] out = new double[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      BigDecimal p = exps[i].divide(sum, mc);
-      out[i] = (logSpace ? BigDecimalMath.log(p, mc) : p).doubleValue();
-    }
-    return out;
+    return values;
   }
 }

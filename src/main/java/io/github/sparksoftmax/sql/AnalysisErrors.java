@@ -40,9 +40,9 @@ final class AnalysisErrors {
   }
 
   /**
-   * Throws {@code t} as it is. AnalysisException is a checked exception to Java but not to the
-   * Scala callback that builds an expression, which cannot declare it; Spark's own builders
-   * throw it the same way.
+   * Throws {@code t} as it is. AnalysisException is a checked exception to Java, but the Scala
+   * callback that builds an expression declares none; Spark's own builders, written in Scala,
+   * throw it from there all the same.
    */
   @SuppressWarnings("unchecked")
   private static <T extends Throwable> RuntimeException sneakyThrow(Throwable t) throws T {

@@ -48,7 +48,7 @@ public final class SqlTestRows {
    * vector {@code [0, ln 2, 0, ln 3]} in the vector column, whose softmax is {@code [1, 2, 1, 3]/7});
    * 7 the known row doubled.
    */
-  public static Dataset<Row> createLogitsView(SparkSession spark) {
+  public static void createLogitsView(SparkSession spark) {
     StructType schema = new StructType()
         .add("id", DataTypes.IntegerType, false)
         .add("vec", SQLDataTypes.VectorType())
@@ -67,9 +67,7 @@ public final class SqlTestRows {
             Arrays.asList(1.0, null), Arrays.asList(1.0f, null)),
         RowFactory.create(7, Vectors.dense(DOUBLED_LOGITS), DOUBLED_LOGITS,
             toFloats(DOUBLED_LOGITS)));
-    Dataset<Row> logits = spark.createDataFrame(rows, schema);
-    logits.createOrReplaceTempView("logits");
-    return logits;
+    spark.createDataFrame(rows, schema).createOrReplaceTempView("logits");
   }
 
   /** A row as {@code Row.get} returns it, a vector or a Scala Seq of Double or Float, as doubles. */

@@ -306,12 +306,13 @@ class SoftmaxTransformerTest extends LocalSparkTest {
       assertTrue(stage.hasDefault(p), p.name());
     }
     assertEquals(List.of("handleInvalid", "inputCol", "logSoftmax", "outputCol", "predictionCol",
-        "temperature"), names);
+        "temperature", "topK"), names);
     assertEquals("logits", stage.getInputCol());
     assertEquals("probability", stage.getOutputCol());
     assertEquals(1.0, stage.getTemperature());
     assertFalse(stage.getLogSoftmax());
     assertEquals("error", stage.getHandleInvalid());
+    assertEquals(0, stage.getTopK());
     assertTrue(stage.uid().startsWith("softmax_"));
   }
 
@@ -371,7 +372,8 @@ class SoftmaxTransformerTest extends LocalSparkTest {
     }
   }
 
-  private static String fullMessage(Throwable e) {
+  /** The messages of an exception and of all its causes, one a line. */
+  static String fullMessage(Throwable e) {
     StringBuilder all = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
       all.append(t.getMessage()).append('\n');

@@ -64,8 +64,9 @@ class ExecutorLossIT {
 
     @Override
     public String toString() {
-      return String.format("Killed executor %s (pid %d) with SIGKILL while it ran %d task(s),"
-              + " having completed %d; stage %d '%s' had %d of %d tasks done, %d running.",
+      return String.format("Killed executor %s (pid %d) with SIGKILL; the driver saw it with %d"
+              + " active and %d completed task(s), and stage %d '%s' with %d of %d tasks done,"
+              + " %d running.",
           executorId, pid, executor.path("activeTasks").asInt(),
           executor.path("completedTasks").asInt(), stage.path("stageId").asInt(),
           stage.path("name").asText(), stage.path("numCompleteTasks").asInt(),

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 
 /**
  * A Spark standalone cluster on this machine: one master and two workers of one core and 1 GB
@@ -36,6 +37,11 @@ final class StandaloneCluster implements AutoCloseable {
 
   private StandaloneCluster(HarnessSettings settings) throws IOException {
     this.settings = settings;
+    // Logs and worker folders of an earlier run would be mistaken for this run's.
+    FileUtils.deleteDirectory(settings.workDir.resolve("logs").toFile());
+    for (int i = 1; i <= WORKERS; i++) {
+      FileUtils.deleteDirectory(workerDir(i).toFile());
+    }
     this.logDir = Files.createDirectories(settings.workDir.resolve("logs"));
     this.masterPort = freePort();
     this.masterUiPort = freePort();
@@ -44,8 +50,8 @@ final class StandaloneCluster implements AutoCloseable {
   /**
    * Starts the master and the workers and waits until the master lists every worker as alive.
    *
-   * @throws IllegalStateException with the end of the process's log if a process dies or the
-   *     cluster is not up within 90 seconds; whatever was started is stopped first
+   * @throws IllegalStateException if a process exits or the cluster is not up within 90
+   *     seconds (the message points to the logs); whatever was started is stopped first
    */
   static StandaloneCluster start(HarnessSettings settings)
       throws IOException, InterruptedException {
@@ -65,7 +71,7 @@ final class StandaloneCluster implements AutoCloseable {
         "--webui-port", String.valueOf(masterUiPort));
     List<Process> daemons = new ArrayList<>(List.of(master));
     for (int i = 1; i <= WORKERS; i++) {
-      Path workDir = Files.createDirectories(settings.workDir.resolve("worker-" + i));
+      Path workDir = Files.createDirectories(workerDir(i));
       Process worker = launchDaemon("worker-" + i, "org.apache.spark.deploy.worker.Worker",
           "--host", LOOPBACK, "--port", String.valueOf(freePort()),
           "--webui-port", String.valueOf(freePort()), "--cores", "1", "--memory", "1g",
@@ -90,7 +96,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** The master's state as its web UI serves it at {@code /json/}. */
-  Optional<JsonNode> masterState() {
+  private Optional<JsonNode> masterState() {
     return Http.getJson("http://" + LOOPBACK + ":" + masterUiPort + "/json/");
   }
 
@@ -130,7 +136,7 @@ final class StandaloneCluster implements AutoCloseable {
   List<Path> executorLogs(String appId) throws IOException {
     List<Path> logs = new ArrayList<>();
     for (int i = 1; i <= WORKERS; i++) {
-      Path appDir = settings.workDir.resolve("worker-" + i).resolve(appId);
+      Path appDir = workerDir(i).resolve(appId);
       if (Files.isDirectory(appDir)) {
         try (Stream<Path> executors = Files.list(appDir)) {
           executors.map(dir -> dir.resolve("stderr")).filter(Files::exists).forEach(logs::add);
@@ -209,6 +215,11 @@ final class StandaloneCluster implements AutoCloseable {
     builder.environment().put("SPARK_LOCAL_DIRS",
         Files.createDirectories(settings.workDir.resolve("local")).toString());
     return builder;
+  }
+
+  /** Where worker {@code i} keeps each application's executor folders. */
+  private Path workerDir(int i) {
+    return settings.workDir.resolve("worker-" + i);
   }
 
   /** A port that is free on 127.0.0.1 now. */

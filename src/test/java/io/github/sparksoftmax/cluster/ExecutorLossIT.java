@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -35,9 +38,13 @@ class ExecutorLossIT {
     JobResult result = job.await(Jobs.timeout(input.rows));
 
     assertEquals(0, result.exitCode, result.describe());
-    // SIGKILL shows as exit code 137; the driver lost a running task with the executor.
-    assertTrue(result.stderr.contains("Lost executor " + kill.executorId
-        + " on 127.0.0.1: Command exited with code 137"), result.describe());
+    // The worker saw its executor die of SIGKILL (exit code 137), and the driver lost a running
+    // task with it.
+    String death = "Executor " + result.applicationId() + "/" + kill.executorId
+        + " finished with state EXITED message Command exited with code 137";
+    assertTrue(cluster.workerLogs().stream().anyMatch(log -> contains(log, death)), death);
+    assertTrue(result.stderr.contains("Lost executor " + kill.executorId + " on 127.0.0.1"),
+        result.describe());
     assertTrue(result.stderr.contains("(127.0.0.1 executor " + kill.executorId
         + "): ExecutorLostFailure"), result.describe());
     JobSummary summary = JobSummary.of(result);
@@ -46,6 +53,14 @@ class ExecutorLossIT {
     OutputDirs.assertHolds(output.getParent(), List.of("scored"), result);
     assertEquals(input.expected,
         Checksum.of(checking.spark.read().parquet(output.toString()), "probability"));
+  }
+
+  private static boolean contains(Path file, String text) {
+    try {
+      return Files.readString(file).contains(text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** What was killed, and how far the scoring stage was at that moment. */

@@ -132,6 +132,15 @@ final class StandaloneCluster implements AutoCloseable {
     return process.info().arguments().map(Arrays::asList).orElse(List.of());
   }
 
+  /** The log of each worker, where it records how each of its executors ended. */
+  List<Path> workerLogs() {
+    List<Path> logs = new ArrayList<>();
+    for (int i = 1; i <= WORKERS; i++) {
+      logs.add(logDir.resolve("worker-" + i + ".log"));
+    }
+    return logs;
+  }
+
   /** The stderr files of every executor that the workers ran for application {@code appId}. */
   List<Path> executorLogs(String appId) throws IOException {
     List<Path> logs = new ArrayList<>();

@@ -9,6 +9,8 @@ public enum RowStatus {
   VALID(null),
   /** The row itself is null (decided by the caller: the kernel never sees a null array). */
   NULL_ROW("the row is null"),
+  /** At least one entry of an array row is null (decided by the caller, like {@link #NULL_ROW}). */
+  NULL_ENTRY("the row has a null entry"),
   /** At least one entry is NaN. */
   NAN_ENTRY("the row has a NaN entry"),
   /** Every entry is -Infinity, so every exponential is 0 and the normaliser is 0. */

@@ -95,7 +95,17 @@ public final class Softmax {
       compensation += twoSumError(sum, term, s);
       sum = s;
     }
-    finish(logits, n, max, temperature, logSpace, sum + compensation, out);
+    if (logSpace) {
+      double logSum = logOfSum(sum, compensation);
+      for (int i = 0; i < n; i++) {
+        out[i] = shifted(logits[i], max, temperature, true, logSum);
+      }
+    } else {
+      double total = sum + compensation;
+      for (int i = 0; i < n; i++) {
+        out[i] /= total;
+      }
+    }
     return RowStatus.VALID;
   }
 
@@ -159,7 +169,8 @@ public final class Softmax {
       }
       return RowStatus.VALID;
     }
-    double zeroTerm = shifted(0.0, max, temperature, false, 0.0);
+    // Without an implicit zero the maximum may lie below 0, where exp(-max / t) can overflow.
+    double zeroTerm = implicitZeros > 0 ? shifted(0.0, max, temperature, false, 0.0) : 0.0;
     double sum = implicitZeros * zeroTerm;
     double compensation = Math.fma(implicitZeros, zeroTerm, -sum);
     for (int j = 0; j < nnz; j++) {
@@ -171,8 +182,8 @@ public final class Softmax {
       compensation += twoSumError(sum, term, s);
       sum = s;
     }
+    double logSum = logOfSum(sum, compensation);
     sum += compensation;
-    double logSum = Math.log(sum);
     double implicitValue = logSpace ? shifted(0.0, max, temperature, true, logSum) : zeroTerm / sum;
     int gapStart = 0;
     for (int j = 0; j < nnz; j++) {
@@ -209,7 +220,7 @@ public final class Softmax {
 
   /** Checks a sparse row of {@code size} entries whose non-zero values are {@code values}. */
   public static RowStatus checkSparse(int size, double[] values) {
-    return checkValues(values, values.length < size);
+    return checkValues(values, size == 0 || values.length < size);
   }
 
   /**
@@ -307,18 +318,13 @@ public final class Softmax {
     return e == 0.0 ? 0.0 : Math.fma(e, lo, e);
   }
 
-  private static void finish(
-      double[] logits, int n, double max, double t, boolean logSpace, double sum, double[] out) {
-    if (logSpace) {
-      double logSum = Math.log(sum);
-      for (int i = 0; i < n; i++) {
-        out[i] = shifted(logits[i], max, t, true, logSum);
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        out[i] /= sum;
-      }
-    }
+  /**
+   * {@code log(sum + compensation)}. The sum holds the max entry's term, about 1; when the other
+   * terms add little, {@code log1p} of their exact excess keeps the log relatively accurate, so
+   * that the top class's log-probability is not rounded to 0.
+   */
+  private static double logOfSum(double sum, double compensation) {
+    return sum < 2.0 ? Math.log1p((sum - 1.0) + compensation) : Math.log(sum + compensation);
   }
 
   /** Knuth's TwoSum: the exact rounding error of {@code s = a + b}. */

@@ -3,72 +3,187 @@ package io.github.sparksoftmax.kernel;
 import ch.obermuhlner.math.big.BigDecimalMath;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The softmax of a row of doubles computed in 40-digit decimal arithmetic, independently of the
- * kernel: the reference the tests measure ulps against. Handles finite and {@code -Infinity}
- * entries only; at least one entry must be finite.
+ * The softmax of one row computed in 40-digit decimal arithmetic: the reference that the kernel,
+ * and every test of a caller of the kernel, is measured against. It shares no code with the
+ * kernel: each {@code d_i = (x_i - max) / t} is formed from the given doubles exactly ({@code new
+ * BigDecimal(double)} and the subtraction are exact, the division rounds to 40 digits), and {@code
+ * exp} and {@code log} come from big-math.
+ *
+ * <p>It takes rows of finite and {@code -Infinity} logits with at least one finite entry. NaN and
+ * {@code +Infinity} are matters of semantics, not of precision, and are tested case by case.
+ *
+ * <p>The error measures follow the kernel's accuracy contract. A probability's error is counted in
+ * ulps of the exact value rounded to double; for a subnormal value that unit is {@link
+ * Double#MIN_VALUE}. A log-probability's error is counted in ulps of {@code max(1, |exact|)}. The
+ * float measures do the same in float ulps. An infinite or NaN output is infinitely wrong unless
+ * the exact value rounds to that same infinity.
  */
 final class ExactSoftmax {
 
-  private static final MathContext PRECISION = new MathContext(40);
-  private static final BigDecimal NEGLIGIBLE_EXPONENT = BigDecimal.valueOf(-2000);
+  /** 40 significant digits: the reference's own error is far below a double's 17. */
+  static final MathContext PRECISION = new MathContext(40);
 
-  private ExactSoftmax() {}
+  /**
+   * The normaliser is at least 1 (the maximum contributes exp(0)), so a term exp(d) with d below
+   * -1000 is under 1e-434 of it: it cannot move a 40-digit sum and its probability rounds to 0 even
+   * among subnormal doubles. Such terms are taken as 0 instead of being computed.
+   */
+  private static final BigDecimal NEGLIGIBLE_EXPONENT = BigDecimal.valueOf(-1000);
 
-  /** Probabilities ({@code logSpace} false) or log-probabilities, each rounded once to double. */
-  static double[] of(double[] logits, double temperature, boolean logSpace) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : logits) {
-      max = Math.max(max, v);
-    }
-    BigDecimal t = new BigDecimal(temperature);
-    BigDecimal[] scaled = new BigDecimal[logits.length];
-    BigDecimal[] exponentials = new BigDecimal[logits.length];
-    BigDecimal sum = BigDecimal.ZERO;
-    for (int i = 0; i < logits.length; i++) {
-      if (logits[i] == Double.NEGATIVE_INFINITY) {
-        continue;
-      }
-      scaled[i] = new BigDecimal(logits[i]).subtract(new BigDecimal(max)).divide(t, PRECISION);
-      // Below e^-2000 a term neither moves the 40-digit sum nor survives rounding to double.
-      exponentials[i] = scaled[i].compareTo(NEGLIGIBLE_EXPONENT) < 0
-          ? BigDecimal.ZERO
-          : BigDecimalMath.exp(scaled[i], PRECISION);
-      sum = sum.add(exponentials[i], PRECISION);
-    }
-    BigDecimal logSum = BigDecimalMath.log(sum, PRECISION);
-    double[] exact = new double[logits.length];
-    for (int i = 0; i < logits.length; i++) {
-      if (scaled[i] == null) {
-        exact[i] = logSpace ? Double.NEGATIVE_INFINITY : 0.0;
-      } else {
-        exact[i] = logSpace
-            ? scaled[i].subtract(logSum, PRECISION).doubleValue()
-            : exponentials[i].divide(sum, PRECISION).doubleValue();
-      }
-    }
-    return exact;
+  private final BigDecimal[] probabilities;
+
+  /**
+   * Log-probabilities; null marks a {@code -Infinity} logit, whose log-probability is
+   * {@code -Infinity}. They are exact to about 40 digits of {@code max(1, |value|)}: the normaliser
+   * is rounded to 40 digits before its log is taken.
+   */
+  private final BigDecimal[] logProbabilities;
+
+  private ExactSoftmax(BigDecimal[] probabilities, BigDecimal[] logProbabilities) {
+    this.probabilities = probabilities;
+    this.logProbabilities = logProbabilities;
   }
 
   /**
-   * The accuracy contract: a probability in the normal range within {@code ulps} ulps of the exact
-   * one (below it, within {@code ulps} ulps of the smallest normal); a log-probability within
-   * {@code ulps} ulps of {@code max(1, |exact|)}. Returns null when met, else a description.
+   * Computes the reference for one row.
+   *
+   * @param logits finite or {@code -Infinity} entries, at least one of them finite
+   * @param temperature finite and &gt; 0
+   * @throws IllegalArgumentException for any other row or temperature
    */
-  static String violation(double[] exact, double[] actual, boolean logSpace, double ulps) {
-    for (int i = 0; i < exact.length; i++) {
-      double e = exact[i];
-      double a = actual[i];
-      if (e == a) {
+  static ExactSoftmax of(double[] logits, double temperature) {
+    if (!(temperature > 0.0 && temperature <= Double.MAX_VALUE)) {
+      throw new IllegalArgumentException(
+          "the reference needs a finite temperature > 0, not " + temperature);
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : logits) {
+      if (Double.isNaN(x) || x == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException(
+            "the reference takes finite and -Infinity logits only, not " + x);
+      }
+      max = Math.max(max, x);
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      throw new IllegalArgumentException("the reference needs at least one finite logit");
+    }
+    int n = logits.length;
+    BigDecimal exactMax = new BigDecimal(max);
+    BigDecimal exactTemperature = new BigDecimal(temperature);
+    BigDecimal[] shifted = new BigDecimal[n];
+    BigDecimal[] terms = new BigDecimal[n];
+    // Equal logits (such as the implicit zeros of a sparse row) share one exponential.
+    Map<Double, BigDecimal> termByLogit = new HashMap<>();
+    BigDecimal sum = BigDecimal.ZERO;
+    for (int i = 0; i < n; i++) {
+      terms[i] = BigDecimal.ZERO;
+      if (logits[i] == Double.NEGATIVE_INFINITY) {
         continue;
       }
-      double scale = logSpace ? Math.max(1.0, Math.abs(e)) : Math.max(Double.MIN_NORMAL, Math.abs(e));
-      double error = Math.abs(a - e) / Math.ulp(scale);
-      if (!(error <= ulps)) {
-        return "entry " + i + ": expected " + e + " but got " + a + " (" + error + " ulps)";
+      BigDecimal gap = new BigDecimal(logits[i]).subtract(exactMax);
+      BigDecimal d = gap.divide(exactTemperature, PRECISION);
+      shifted[i] = d;
+      if (d.compareTo(NEGLIGIBLE_EXPONENT) >= 0) {
+        terms[i] = termByLogit.computeIfAbsent(logits[i], x -> BigDecimalMath.exp(d, PRECISION));
+        sum = sum.add(terms[i], PRECISION);
       }
     }
-    return null;
+    BigDecimal logSum = BigDecimalMath.log(sum, PRECISION);
+    BigDecimal[] probabilities = new BigDecimal[n];
+    BigDecimal[] logProbabilities = new BigDecimal[n];
+    for (int i = 0; i < n; i++) {
+      probabilities[i] = terms[i].divide(sum, PRECISION);
+      logProbabilities[i] = shifted[i] == null ? null : shifted[i].subtract(logSum, PRECISION);
+    }
+    return new ExactSoftmax(probabilities, logProbabilities);
+  }
+
+  int size() {
+    return probabilities.length;
+  }
+
+  /** The exact probability of entry {@code i} rounded to the nearest double. */
+  double probability(int i) {
+    return probabilities[i].doubleValue();
+  }
+
+  /** The exact log-probability of entry {@code i} rounded to the nearest double. */
+  double logProbability(int i) {
+    return logProbabilities[i] == null
+        ? Double.NEGATIVE_INFINITY
+        : logProbabilities[i].doubleValue();
+  }
+
+  /** The error of {@code actual} as probability {@code i}, in ulps of the exact value. */
+  double probabilityUlps(int i, double actual) {
+    return ulps(actual, probabilities[i]);
+  }
+
+  /** The error of {@code actual} as log-probability {@code i}, in ulps of max(1, |exact|). */
+  double logProbabilityUlps(int i, double actual) {
+    return logProbabilities[i] == null
+        ? exactlyNegativeInfinity(actual)
+        : logUlps(actual, logProbabilities[i]);
+  }
+
+  /**
+   * The error of a float {@code actual} as probability {@code i}, in float ulps of the exact
+   * value.
+   */
+  double floatProbabilityUlps(int i, float actual) {
+    return floatUlps(actual, probabilities[i]);
+  }
+
+  /**
+   * The error of a float {@code actual} as log-probability {@code i}, in float ulps of
+   * max(1, |exact|).
+   */
+  double floatLogProbabilityUlps(int i, float actual) {
+    return logProbabilities[i] == null
+        ? exactlyNegativeInfinity(actual)
+        : floatLogUlps(actual, logProbabilities[i]);
+  }
+
+  /** {@code |actual - exact|} in ulps of {@code exact} rounded to double. */
+  static double ulps(double actual, BigDecimal exact) {
+    double rounded = exact.doubleValue();
+    return distance(actual, exact, rounded, Math.ulp(rounded));
+  }
+
+  /** {@code |actual - exact|} in ulps of {@code max(1, |exact|)}, exact rounded to double. */
+  static double logUlps(double actual, BigDecimal exact) {
+    double rounded = exact.doubleValue();
+    return distance(actual, exact, rounded, Math.ulp(Math.max(1.0, Math.abs(rounded))));
+  }
+
+  /** {@code |actual - exact|} in float ulps of {@code exact} rounded to float. */
+  static double floatUlps(float actual, BigDecimal exact) {
+    float rounded = exact.floatValue();
+    return distance(actual, exact, rounded, Math.ulp(rounded));
+  }
+
+  /** {@code |actual - exact|} in float ulps of {@code max(1, |exact|)}, exact rounded to float. */
+  static double floatLogUlps(float actual, BigDecimal exact) {
+    float rounded = exact.floatValue();
+    return distance(actual, exact, rounded, Math.ulp(Math.max(1f, Math.abs(rounded))));
+  }
+
+  private static double distance(double actual, BigDecimal exact, double rounded, double unit) {
+    if (Double.isNaN(actual) || Double.isInfinite(actual) || Double.isInfinite(rounded)) {
+      return actual == rounded ? 0.0 : Double.POSITIVE_INFINITY;
+    }
+    return new BigDecimal(actual)
+        .subtract(exact)
+        .abs()
+        .divide(new BigDecimal(unit), MathContext.DECIMAL64)
+        .doubleValue();
+  }
+
+  private static double exactlyNegativeInfinity(double actual) {
+    return actual == Double.NEGATIVE_INFINITY ? 0.0 : Double.POSITIVE_INFINITY;
   }
 }

@@ -1,0 +1,286 @@
+package io.github.sparksoftmax;
+
+import io.github.sparksoftmax.stage.ColumnNameValidator;
+import io.github.sparksoftmax.stage.HandleInvalid;
+import io.github.sparksoftmax.stage.LogitsType;
+import io.github.sparksoftmax.stage.SoftmaxColumns;
+import java.util.Arrays;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.attribute.AttributeGroup;
+import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Turns a column of logits into a column of class probabilities with a row-wise, numerically
+ * stable softmax: {@code p_i = exp(x_i / T) / sum_j exp(x_j / T)} for temperature {@code T}, or
+ * its logarithm. Input: an ML vector (dense or sparse), {@code array<double>} or {@code
+ * array<float>}; output: a dense vector, {@code array<double>} or {@code array<float>}
+ * respectively. Rows on which softmax is undefined (null, a NaN entry, every entry -Infinity) are
+ * handled by {@code handleInvalid}. Optionally adds the argmax as a prediction column, as Spark
+ * classifiers do. Works on batch and streaming Datasets and persists like Spark's own stages.
+ */
+public class SoftmaxTransformer extends Transformer implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Param<String> inputCol;
+  private final Param<String> outputCol;
+  private final DoubleParam temperature;
+  private final BooleanParam logSoftmax;
+  private final Param<String> handleInvalid;
+  private final Param<String> predictionCol;
+
+  /** A transformer with a random uid and default params. */
+  public SoftmaxTransformer() {
+    this(Identifiable.randomUID("softmax"));
+  }
+
+  /** A transformer with the given uid and default params (used when loading). */
+  public SoftmaxTransformer(String uid) {
+    this.uid = uid;
+    inputCol = new Param<>(this, "inputCol", "input column of logits: vector, array<double> or"
+        + " array<float>", ColumnNameValidator.required());
+    outputCol = new Param<>(this, "outputCol", "output column of probabilities (or"
+        + " log-probabilities)", ColumnNameValidator.required());
+    temperature = new DoubleParam(this, "temperature", "the logits are divided by this"
+        + " temperature before softmax; finite and > 0",
+        ParamValidators.inRange(0.0, Double.MAX_VALUE, false, true));
+    logSoftmax = new BooleanParam(this, "logSoftmax", "output log-probabilities, computed as"
+        + " x - max - log(sum exp), instead of probabilities");
+    handleInvalid = new Param<>(this, "handleInvalid", "what to do with a row on which softmax"
+        + " is undefined (null, a NaN or null entry, every entry -Infinity): 'error' fails,"
+        + " 'skip' drops the row, 'keep' outputs null for a null row and NaN otherwise",
+        ParamValidators.inArray(HandleInvalid.NAMES));
+    predictionCol = new Param<>(this, "predictionCol", "if not empty, a double column with the"
+        + " index of the largest probability (the lowest index among ties)",
+        ColumnNameValidator.optional());
+    setDefault(inputCol, "logits");
+    setDefault(outputCol, "probability");
+    setDefault(temperature, 1.0);
+    setDefault(logSoftmax, false);
+    setDefault(handleInvalid, "error");
+    setDefault(predictionCol, "");
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** Input column of logits (default {@code logits}). */
+  public Param<String> inputCol() {
+    return inputCol;
+  }
+
+  /** Output column (default {@code probability}). */
+  public Param<String> outputCol() {
+    return outputCol;
+  }
+
+  /** Temperature, finite and &gt; 0 (default 1.0). */
+  public DoubleParam temperature() {
+    return temperature;
+  }
+
+  /** Whether to output log-probabilities (default false). */
+  public BooleanParam logSoftmax() {
+    return logSoftmax;
+  }
+
+  /** {@code error}, {@code skip} or {@code keep} (default {@code error}). */
+  public Param<String> handleInvalid() {
+    return handleInvalid;
+  }
+
+  /** Optional argmax column; empty for none (the default). */
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  public String getInputCol() {
+    return getOrDefault(inputCol);
+  }
+
+  public String getOutputCol() {
+    return getOrDefault(outputCol);
+  }
+
+  public double getTemperature() {
+    return (Double) getOrDefault(temperature);
+  }
+
+  public boolean getLogSoftmax() {
+    return (Boolean) getOrDefault(logSoftmax);
+  }
+
+  public String getHandleInvalid() {
+    return getOrDefault(handleInvalid);
+  }
+
+  public String getPredictionCol() {
+    return getOrDefault(predictionCol);
+  }
+
+  public SoftmaxTransformer setInputCol(String value) {
+    set(inputCol, value);
+    return this;
+  }
+
+  public SoftmaxTransformer setOutputCol(String value) {
+    set(outputCol, value);
+    return this;
+  }
+
+  public SoftmaxTransformer setTemperature(double value) {
+    set(temperature, value);
+    return this;
+  }
+
+  public SoftmaxTransformer setLogSoftmax(boolean value) {
+    set(logSoftmax, value);
+    return this;
+  }
+
+  public SoftmaxTransformer setHandleInvalid(String value) {
+    set(handleInvalid, value);
+    return this;
+  }
+
+  public SoftmaxTransformer setPredictionCol(String value) {
+    set(predictionCol, value);
+    return this;
+  }
+
+  /**
+   * Checks the input column and adds the output (and prediction) columns to the schema.
+   *
+   * @throws IllegalArgumentException if the input column is missing or not of a logits type, or
+   *     if an output column already exists
+   */
+  @Override
+  public StructType transformSchema(StructType schema) {
+    String input = getInputCol();
+    String output = getOutputCol();
+    String prediction = getPredictionCol();
+    LogitsType type = logitsType(schema, input);
+    requireAbsent(schema, output, "Output column");
+    StructType result = schema.add(new StructField(
+        output, type.resultType(), true, resultMetadata(schema.apply(input), type, output)));
+    if (!prediction.isEmpty()) {
+      if (prediction.equals(output)) {
+        throw new IllegalArgumentException("Prediction column '" + prediction
+            + "' must differ from the output column.");
+      }
+      requireAbsent(schema, prediction, "Prediction column");
+      result = result.add(new StructField(
+          prediction, DataTypes.DoubleType, true, predictionMetadata(schema.apply(input), type,
+              prediction)));
+    }
+    return result;
+  }
+
+  /**
+   * Adds the softmax of the input column (and the argmax, if {@code predictionCol} is set).
+   * Schema errors are raised here, before any row is read; invalid rows are handled per
+   * {@code handleInvalid} when the result is computed.
+   */
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    StructType outputSchema = transformSchema(dataset.schema(), true);
+    String input = getInputCol();
+    String output = getOutputCol();
+    String prediction = getPredictionCol();
+    LogitsType type = LogitsType.of(dataset.schema().apply(input).dataType());
+    HandleInvalid policy = HandleInvalid.fromParam(getHandleInvalid());
+
+    Dataset<Row> kept = policy == HandleInvalid.SKIP
+        ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input)))
+        : dataset.toDF();
+    Column result = SoftmaxColumns.softmax(type, kept.col(input), input, getTemperature(),
+        getLogSoftmax(), policy == HandleInvalid.ERROR)
+        .as(output, outputSchema.apply(output).metadata());
+    Dataset<Row> scored = kept.select(functions.col("*"), result);
+    if (prediction.isEmpty()) {
+      return scored;
+    }
+    Column argmax = SoftmaxColumns.argmax(type, scored.col(output))
+        .as(prediction, outputSchema.apply(prediction).metadata());
+    return scored.select(functions.col("*"), argmax);
+  }
+
+  @Override
+  public SoftmaxTransformer copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  /** Reads a transformer saved with {@code write().save(path)}. */
+  public static MLReader<SoftmaxTransformer> read() {
+    return new DefaultParamsReader<>();
+  }
+
+  /** Loads a transformer saved at {@code path}. */
+  public static SoftmaxTransformer load(String path) {
+    return read().load(path);
+  }
+
+  private static LogitsType logitsType(StructType schema, String input) {
+    if (!Arrays.asList(schema.fieldNames()).contains(input)) {
+      throw new IllegalArgumentException("Input column '" + input + "' does not exist; expected"
+          + " a column of type " + LogitsType.EXPECTED + ". Available columns: "
+          + String.join(", ", schema.fieldNames()) + ".");
+    }
+    StructField field = schema.apply(input);
+    LogitsType type = LogitsType.of(field.dataType());
+    if (type == null) {
+      throw new IllegalArgumentException("Input column '" + input + "' must be of type "
+          + LogitsType.EXPECTED + " but got " + field.dataType().catalogString() + ".");
+    }
+    return type;
+  }
+
+  private static void requireAbsent(StructType schema, String column, String role) {
+    if (Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException(role + " '" + column + "' already exists.");
+    }
+  }
+
+  /** The number of classes, when the input column's vector-size metadata says it; else -1. */
+  private static int knownSize(StructField input, LogitsType type) {
+    return type == LogitsType.VECTOR ? AttributeGroup.fromStructField(input).size() : -1;
+  }
+
+  /** Carries the input's vector-size metadata (and attributes, if any) to the output. */
+  private static Metadata resultMetadata(StructField input, LogitsType type, String output) {
+    if (type != LogitsType.VECTOR) {
+      return Metadata.empty();
+    }
+    AttributeGroup group = AttributeGroup.fromStructField(input);
+    if (group.attributes().isDefined()) {
+      return new AttributeGroup(output, group.attributes().get()).toMetadata();
+    }
+    return group.size() < 0 ? Metadata.empty() : new AttributeGroup(output, group.size()).toMetadata();
+  }
+
+  /** A nominal attribute with one value per class, as Spark classifiers give their prediction. */
+  private static Metadata predictionMetadata(StructField input, LogitsType type, String name) {
+    int size = knownSize(input, type);
+    NominalAttribute attribute = NominalAttribute.defaultAttr().withName(name);
+    return (size < 0 ? attribute : attribute.withNumValues(size)).toMetadata();
+  }
+}

@@ -1,0 +1,165 @@
+package io.github.sparksoftmax.stage;
+
+import io.github.sparksoftmax.kernel.RowStatus;
+import io.github.sparksoftmax.kernel.Softmax;
+import java.util.Arrays;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * The per-row work of the softmax stages on Spark's internal row format, called from generated
+ * code (see {@link SoftmaxColumns}). A vector arrives as VectorUDT's struct {@code (type: byte,
+ * size: int, indices: array<int>, values: array<double>)}, type 0 sparse and 1 dense; arrays as
+ * {@link ArrayData}; Spark looks a vector parameter up as {@code Object}. Reading the primitive arrays straight out of the row spares the object
+ * conversions of a UDF.
+ *
+ * <p>With {@code failOnInvalid}, an invalid row (null, a null or NaN entry, every entry -Infinity)
+ * throws {@link InvalidRowException}; otherwise a null row gives null and another invalid row an
+ * output of NaN.
+ */
+public final class InternalSoftmax {
+  private static final byte SPARSE = 0;
+  private static final byte DENSE = 1;
+  private static final int TYPE = 0;
+  private static final int SIZE = 1;
+  private static final int INDICES = 2;
+  private static final int VALUES = 3;
+
+  private InternalSoftmax() {}
+
+  /** Softmax of a vector row, as a dense vector row. */
+  public static InternalRow vector(Object vectorRow, double temperature, boolean logSpace,
+      boolean failOnInvalid, UTF8String column) {
+    if (vectorRow == null) {
+      return nullRow(failOnInvalid, column);
+    }
+    InternalRow logits = (InternalRow) vectorRow;
+    double[] out;
+    RowStatus status;
+    if (logits.getByte(TYPE) == SPARSE) {
+      out = new double[logits.getInt(SIZE)];
+      status = Softmax.softmaxSparse(out.length, logits.getArray(INDICES).toIntArray(),
+          logits.getArray(VALUES).toDoubleArray(), temperature, logSpace, out);
+    } else {
+      out = logits.getArray(VALUES).toDoubleArray();
+      status = Softmax.softmax(out, temperature, logSpace, out);
+    }
+    check(status, failOnInvalid, column);
+    return denseVector(out);
+  }
+
+  /** Softmax of an {@code array<double>} row. */
+  public static ArrayData doubles(ArrayData logits, double temperature, boolean logSpace,
+      boolean failOnInvalid, UTF8String column) {
+    if (logits == null) {
+      return nullRow(failOnInvalid, column);
+    }
+    double[] row = logits.toDoubleArray();
+    if (hasNullEntry(logits)) {
+      check(RowStatus.NULL_ENTRY, failOnInvalid, column);
+      Arrays.fill(row, Double.NaN);
+    } else {
+      check(Softmax.softmax(row, temperature, logSpace, row), failOnInvalid, column);
+    }
+    return UnsafeArrayData.fromPrimitiveArray(row);
+  }
+
+  /** Softmax of an {@code array<float>} row, computed in double and rounded once. */
+  public static ArrayData floats(ArrayData logits, double temperature, boolean logSpace,
+      boolean failOnInvalid, UTF8String column) {
+    if (logits == null) {
+      return nullRow(failOnInvalid, column);
+    }
+    float[] row = logits.toFloatArray();
+    if (hasNullEntry(logits)) {
+      check(RowStatus.NULL_ENTRY, failOnInvalid, column);
+      Arrays.fill(row, Float.NaN);
+    } else {
+      check(Softmax.softmax(row, temperature, logSpace, row), failOnInvalid, column);
+    }
+    return UnsafeArrayData.fromPrimitiveArray(row);
+  }
+
+  /** True when a vector row is non-null and softmax is defined on it. */
+  public static boolean isValidVector(Object vectorRow) {
+    if (vectorRow == null) {
+      return false;
+    }
+    InternalRow logits = (InternalRow) vectorRow;
+    double[] values = logits.getArray(VALUES).toDoubleArray();
+    return (logits.getByte(TYPE) == SPARSE
+        ? Softmax.checkSparse(logits.getInt(SIZE), values)
+        : Softmax.check(values)).isValid();
+  }
+
+  /** True when an {@code array<double>} row is non-null, without null entries, and valid. */
+  public static boolean isValidDoubles(ArrayData logits) {
+    return logits != null && !hasNullEntry(logits)
+        && Softmax.check(logits.toDoubleArray()).isValid();
+  }
+
+  /** True when an {@code array<float>} row is non-null, without null entries, and valid. */
+  public static boolean isValidFloats(ArrayData logits) {
+    return logits != null && !hasNullEntry(logits)
+        && Softmax.check(logits.toFloatArray()).isValid();
+  }
+
+  /** The argmax of a dense result vector (lowest index among ties); NaN for a NaN row. */
+  public static double argmaxOfVector(Object vectorRow) {
+    return asPrediction(
+        Softmax.argmax(((InternalRow) vectorRow).getArray(VALUES).toDoubleArray()));
+  }
+
+  /** The argmax of an {@code array<double>} result. */
+  public static double argmaxOfDoubles(ArrayData result) {
+    return asPrediction(Softmax.argmax(result.toDoubleArray()));
+  }
+
+  /** The argmax of an {@code array<float>} result. */
+  public static double argmaxOfFloats(ArrayData result) {
+    return asPrediction(Softmax.argmax(result.toFloatArray()));
+  }
+
+  /** VectorUDT's internal form of a dense vector. */
+  static InternalRow denseVector(double[] values) {
+    return new GenericInternalRow(
+        new Object[] {DENSE, null, null, UnsafeArrayData.fromPrimitiveArray(values)});
+  }
+
+  private static double asPrediction(int index) {
+    return index < 0 ? Double.NaN : index;
+  }
+
+  private static boolean hasNullEntry(ArrayData row) {
+    for (int i = 0; i < row.numElements(); i++) {
+      if (row.isNullAt(i)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static <T> T nullRow(boolean failOnInvalid, UTF8String column) {
+    check(RowStatus.NULL_ROW, failOnInvalid, column);
+    return null;
+  }
+
+  private static void check(RowStatus status, boolean failOnInvalid, UTF8String column) {
+    if (failOnInvalid && !status.isValid()) {
+      throw InternalSoftmax.<RuntimeException>unchecked(
+          new InvalidRowException(column.toString(), status));
+    }
+  }
+
+  /**
+   * Throws a checked exception from code that cannot declare it: the generated code that calls
+   * these methods declares no exceptions, yet a failed action should carry a SparkException.
+   */
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> E unchecked(Throwable exception) throws E {
+    throw (E) exception;
+  }
+}

@@ -1,0 +1,66 @@
+package io.github.sparksoftmax.stage;
+
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Builds the column expressions of the softmax stages: calls of {@link InternalSoftmax}'s static
+ * methods that Spark compiles into its generated code, with the settings as literals. Nothing of
+ * a stage is captured, and an {@link InvalidRowException} reaches the failed action unwrapped.
+ */
+public final class SoftmaxColumns {
+
+  private SoftmaxColumns() {}
+
+  /**
+   * The softmax of {@code logits}, of type {@code type.resultType()}.
+   *
+   * @param column the input column's name, for error messages
+   * @param failOnInvalid throw on an invalid row instead of giving null or NaN
+   */
+  public static Column softmax(LogitsType type, Column logits, String column, double temperature,
+      boolean logSpace, boolean failOnInvalid) {
+    List<Expression> arguments = List.of(CatalystCompat.expression(logits),
+        Literal.create(temperature, DataTypes.DoubleType),
+        Literal.create(logSpace, DataTypes.BooleanType),
+        Literal.create(failOnInvalid, DataTypes.BooleanType),
+        Literal.create(column, DataTypes.StringType));
+    return call(type.resultType(), method(type, "vector", "doubles", "floats"), arguments, false);
+  }
+
+  /** True where softmax is defined on {@code logits} (non-null, no NaN, not all -Infinity). */
+  public static Column isValid(LogitsType type, Column logits) {
+    return call(DataTypes.BooleanType,
+        method(type, "isValidVector", "isValidDoubles", "isValidFloats"),
+        List.of(CatalystCompat.expression(logits)), false);
+  }
+
+  /** The index of the largest entry of a result column as a double; null for a null row. */
+  public static Column argmax(LogitsType type, Column result) {
+    return call(DataTypes.DoubleType,
+        method(type, "argmaxOfVector", "argmaxOfDoubles", "argmaxOfFloats"),
+        List.of(CatalystCompat.expression(result)), true);
+  }
+
+  private static String method(LogitsType type, String vector, String doubles, String floats) {
+    switch (type) {
+      case VECTOR:
+        return vector;
+      case DOUBLE_ARRAY:
+        return doubles;
+      case FLOAT_ARRAY:
+        return floats;
+      default:
+        throw new IllegalStateException("unhandled logits type " + type);
+    }
+  }
+
+  private static Column call(org.apache.spark.sql.types.DataType resultType, String function,
+      List<Expression> arguments, boolean propagateNull) {
+    return CatalystCompat.column(CatalystCompat.staticCall(
+        InternalSoftmax.class, resultType, function, arguments, propagateNull));
+  }
+}

@@ -1,0 +1,609 @@
+package io.github.sparksoftmax.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.obermuhlner.math.big.BigDecimalMath;
+import java.math.BigDecimal;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The kernel against its accuracy contract, measured with {@link ExactSoftmax}: every probability
+ * in the normal range within 4 ulps of the exact softmax of the given doubles, every subnormal one
+ * within 2 {@link Double#MIN_VALUE} (one rounding of exp, one of its correction, one of the
+ * division), every log-probability within 4 ulps of {@code max(1, |exact|)}, and the float path
+ * within 1 float ulp (of {@code max(1, |exact|)} for log-probabilities, as for doubles). Then the
+ * semantics of infinities, NaN, empty and sparse rows, aliasing, row checks, argmax and arguments.
+ */
+class SoftmaxKernelTest {
+
+  private static final double PROBABILITY_ULPS = 4;
+  private static final double SUBNORMAL_MIN_VALUES = 2;
+  private static final double LOG_PROBABILITY_ULPS = 4;
+  private static final double FLOAT_ULPS = 1;
+
+  private static final double INF = Double.POSITIVE_INFINITY;
+  private static final double NEG_INF = Double.NEGATIVE_INFINITY;
+
+  private static final long SEED = 20_250_601L;
+  /** About 120k exact exponentials (140k entries): some ten seconds of big-math on one core. */
+  private static final int RANDOM_ROWS = 120;
+  private static final int MAX_ROW_LENGTH = 10_000;
+  private static final double MAX_SPREAD = 1_000;
+  private static final double MAX_OFFSET = 1e4;
+  private static final double MIN_TEMPERATURE = 0.01;
+  private static final double MAX_TEMPERATURE = 1e6;
+
+  @Test
+  void randomRowsMeetTheAccuracyContract() {
+    Random random = new Random(SEED);
+    Worst probabilities = new Worst();
+    Worst subnormals = new Worst();
+    Worst logProbabilities = new Worst();
+    Worst floats = new Worst();
+    Worst floatLogs = new Worst();
+    Worst naiveProbabilities = new Worst();
+    Worst naiveSubnormals = new Worst();
+    Worst naiveLogProbabilities = new Worst();
+    for (int row = 0; row < RANDOM_ROWS; row++) {
+      // Every other row holds float values, so that one reference serves both paths.
+      boolean floatRow = row % 2 == 1;
+      double[] logits = randomRow(random, floatRow);
+      double temperature = randomTemperature(random);
+      ExactSoftmax exact = ExactSoftmax.of(logits, temperature);
+      double[] p = softmax(logits, temperature, false);
+      double[] logP = softmax(logits, temperature, true);
+      double[] naiveP = naiveSoftmax(logits, temperature, false);
+      double[] naiveLogP = naiveSoftmax(logits, temperature, true);
+      for (int i = 0; i < logits.length; i++) {
+        if (isSubnormal(exact.probability(i))) {
+          subnormals.record(exact.probabilityUlps(i, p[i]), row, i);
+          naiveSubnormals.record(exact.probabilityUlps(i, naiveP[i]), row, i);
+        } else {
+          probabilities.record(exact.probabilityUlps(i, p[i]), row, i);
+          naiveProbabilities.record(exact.probabilityUlps(i, naiveP[i]), row, i);
+        }
+        logProbabilities.record(exact.logProbabilityUlps(i, logP[i]), row, i);
+        naiveLogProbabilities.record(exact.logProbabilityUlps(i, naiveLogP[i]), row, i);
+      }
+      if (floatRow) {
+        float[] floatLogits = toFloats(logits);
+        float[] floatP = softmax(floatLogits, temperature, false);
+        float[] floatLogP = softmax(floatLogits, temperature, true);
+        for (int i = 0; i < logits.length; i++) {
+          floats.record(exact.floatProbabilityUlps(i, floatP[i]), row, i);
+          floatLogs.record(exact.floatLogProbabilityUlps(i, floatLogP[i]), row, i);
+        }
+      }
+    }
+    System.out.printf(Locale.ROOT,
+        "Softmax kernel worst errors on %d random rows (naive softmax in brackets):%n"
+            + "  probabilities: %.2f ulps [%.1f]; subnormal ones: %.2f Double.MIN_VALUE [%.1f]%n"
+            + "  log-probabilities: %.2f ulps of max(1, |exact|) [%.1f]%n"
+            + "  float path: probabilities %.2f float ulps, log-probabilities %.2f%n",
+        RANDOM_ROWS, probabilities.error, naiveProbabilities.error, subnormals.error,
+        naiveSubnormals.error, logProbabilities.error, naiveLogProbabilities.error, floats.error,
+        floatLogs.error);
+    assertAll(
+        () -> probabilities.assertAtMost(PROBABILITY_ULPS, "probability ulps"),
+        () -> subnormals.assertAtMost(SUBNORMAL_MIN_VALUES, "subnormal probability error"),
+        () -> logProbabilities.assertAtMost(LOG_PROBABILITY_ULPS, "log-probability ulps"),
+        () -> floats.assertAtMost(FLOAT_ULPS, "float probability ulps"),
+        () -> floatLogs.assertAtMost(FLOAT_ULPS, "float log-probability ulps"));
+  }
+
+  @Test
+  void logitsAtBothEndsOfTheDoubleRange() {
+    // The gap overflows a double; a temperature above 1 brings the scaled gap back into range.
+    for (double temperature : new double[] {1, 1.5, 2, 1e300, 1e308, Double.MAX_VALUE}) {
+      assertMatchesReference(new double[] {1e308, -1e308}, temperature);
+    }
+    double max = Double.MAX_VALUE;
+    assertMatchesReference(new double[] {max, -max, 0}, max);
+  }
+
+  @Test
+  void largeLogitsDoNotOverflow() {
+    assertMatchesReference(new double[] {1000, 1001, 1002}, 1);
+    assertMatchesReference(new double[] {-1000, -1001, -1002}, 1);
+  }
+
+  @Test
+  void hugeGapWithHugeTemperature() {
+    double[] logits = {1e308, -1e308};
+    double[] p = softmax(logits, 1e308, false);
+    double[] logP = softmax(logits, 1e308, true);
+    // d = [0, -2]: p = [1, e^-2] / (1 + e^-2), log p = d - log(1 + e^-2), rounded from 40 digits.
+    assertEquals(0.8807970779778824, p[0], 4 * Math.ulp(0.88));
+    assertEquals(0.11920292202211756, p[1], 4 * Math.ulp(0.119));
+    assertEquals(-0.1269280110429725, logP[0], 4 * Math.ulp(1.0));
+    assertEquals(-2.1269280110429727, logP[1], 4 * Math.ulp(2.12));
+    assertMatchesReference(logits, 1e308);
+  }
+
+  @Test
+  void logSoftmaxKeepsFarEntriesFinite() {
+    double[] logP = softmax(new double[] {0, -1000}, 1, true);
+    assertEquals(0.0, logP[0], 4 * Math.ulp(1.0));
+    assertEquals(-1000.0, logP[1], 4 * Math.ulp(1000.0));
+    assertMatchesReference(new double[] {0, -1000}, 1);
+  }
+
+  @Test
+  void negativeInfinityGetsExactlyZero() {
+    double[] logits = {NEG_INF, 0, 1.5, NEG_INF};
+    for (double temperature : new double[] {1, 0.3, 7}) {
+      double[] p = softmax(logits, temperature, false);
+      double[] logP = softmax(logits, temperature, true);
+      assertEquals(0.0, p[0], 0.0);
+      assertEquals(0.0, p[3], 0.0);
+      assertEquals(NEG_INF, logP[0]);
+      assertEquals(NEG_INF, logP[3]);
+      assertMatchesReference(logits, temperature);
+    }
+  }
+
+  @Test
+  void onePositiveInfinityTakesAllTheMass() {
+    double[] logits = {1, INF, NEG_INF, 1e308};
+    assertArrayEquals(new double[] {0, 1, 0, 0}, softmax(logits, 1, false), 0.0);
+    assertArrayEquals(new double[] {NEG_INF, 0, NEG_INF, NEG_INF}, softmax(logits, 1, true), 0.0);
+  }
+
+  @Test
+  void positiveInfinitiesShareTheMassEqually() {
+    double[] two = {INF, 3, INF, NEG_INF};
+    assertArrayEquals(new double[] {0.5, 0, 0.5, 0}, softmax(two, 2, false), 0.0);
+    double[] twoLog = softmax(two, 2, true);
+    assertLogWithinContract(minusLog(2), twoLog[0]);
+    assertEquals(NEG_INF, twoLog[1]);
+    assertLogWithinContract(minusLog(2), twoLog[2]);
+    assertEquals(NEG_INF, twoLog[3]);
+
+    double[] three = {INF, INF, 0, INF};
+    double[] threeP = softmax(three, 1, false);
+    double[] threeLog = softmax(three, 1, true);
+    BigDecimal third = BigDecimal.ONE.divide(BigDecimal.valueOf(3), ExactSoftmax.PRECISION);
+    for (int i : new int[] {0, 1, 3}) {
+      assertWithin(PROBABILITY_ULPS, ExactSoftmax.ulps(threeP[i], third), () -> "1/3 at " + i);
+      assertLogWithinContract(minusLog(3), threeLog[i]);
+    }
+    assertEquals(0.0, threeP[2], 0.0);
+    assertEquals(NEG_INF, threeLog[2]);
+  }
+
+  @Test
+  void nanEntryMakesTheRowInvalid() {
+    assertInvalid(RowStatus.NAN_ENTRY, new double[] {1, Double.NaN, INF});
+    assertInvalid(RowStatus.NAN_ENTRY, new double[] {Double.NaN, NEG_INF});
+  }
+
+  @Test
+  void allNegativeInfinityMakesTheRowInvalid() {
+    assertInvalid(RowStatus.ALL_NEGATIVE_INFINITY, new double[] {NEG_INF});
+    assertInvalid(RowStatus.ALL_NEGATIVE_INFINITY, new double[] {NEG_INF, NEG_INF});
+  }
+
+  @Test
+  void emptyRowIsValidAndEmpty() {
+    for (boolean logSpace : new boolean[] {false, true}) {
+      assertEquals(RowStatus.VALID, Softmax.softmax(new double[0], 1, logSpace, new double[0]));
+      assertEquals(RowStatus.VALID, Softmax.softmax(new float[0], 1, logSpace, new float[0]));
+      assertEquals(
+          RowStatus.VALID,
+          Softmax.softmaxSparse(0, new int[0], new double[0], 1, logSpace, new double[0]));
+    }
+  }
+
+  @Test
+  void singleEntryHasProbabilityOne() {
+    for (double x : new double[] {0, 42.5, -1e308, Double.MAX_VALUE, Double.MIN_VALUE}) {
+      for (double temperature : new double[] {1, 1e-300, 1e300}) {
+        assertEquals(1.0, softmax(new double[] {x}, temperature, false)[0], 0.0, "x = " + x);
+        assertEquals(0.0, softmax(new double[] {x}, temperature, true)[0], 0.0, "x = " + x);
+      }
+    }
+  }
+
+  @Test
+  void tinyTemperatureScalesTheGapsNotTheLogits() {
+    // x / t overflows, (x - max) / t does not for the entries next to the maximum.
+    double[] logits = {1, 2, 3};
+    assertArrayEquals(new double[] {0, 0, 1}, softmax(logits, 1e-308, false), 0.0);
+    assertMatchesReference(logits, 1e-308);
+    assertMatchesReference(new double[] {0, 1e-300, 2e-300}, 1e-300);
+    double min = Double.MIN_VALUE;
+    assertMatchesReference(new double[] {0, min, 2 * min}, min);
+  }
+
+  @Test
+  void sparseRowsEqualTheDenseRowWithZerosFilledIn() {
+    assertSparseMatchesReference(10, new int[] {1, 4, 7}, new double[] {2.5, -3, 0}, 1);
+    assertSparseMatchesReference(10, new int[] {0, 9}, new double[] {-700, -750}, 0.5);
+    assertSparseMatchesReference(6, new int[] {2, 3}, new double[] {1e4, 1e4 - 0.5}, 3);
+    assertSparseMatchesReference(5, new int[] {}, new double[] {}, 1);
+    assertSparseMatchesReference(1000, new int[] {999}, new double[] {5}, 0.1);
+    Random random = new Random(SEED);
+    for (int row = 0; row < 40; row++) {
+      int size = 1 + random.nextInt(300);
+      int nnz = random.nextInt(size + 1);
+      int[] indices = random.ints(0, size).limit(nnz).sorted().distinct().toArray();
+      double spread = Math.exp(random.nextDouble() * Math.log(MAX_SPREAD));
+      double[] values = random.doubles(indices.length, -spread, spread).toArray();
+      assertSparseMatchesReference(size, indices, values, randomTemperature(random));
+    }
+  }
+
+  @Test
+  void sparseRowsWithEveryEntryExplicit() {
+    int[] all = {0, 1, 2};
+    assertSparseMatchesReference(3, all, new double[] {1, 2, 3}, 1);
+    // No implicit zero and every entry far below 0: exp(-max / t) must not be taken.
+    assertSparseMatchesReference(3, all, new double[] {-1000, -1001, -1002.5}, 1);
+    assertSparseMatchesReference(3, all, new double[] {-5, -6, -5.5}, 0.001);
+  }
+
+  @Test
+  void sparseRowsWithInfiniteOrNanEntries() {
+    assertSparseMatchesReference(4, new int[] {0, 2}, new double[] {NEG_INF, 1}, 1);
+    int[] all = {0, 1, 2, 3};
+    assertSparseMatchesReference(4, all, new double[] {NEG_INF, 1, NEG_INF, -2}, 2);
+
+    int[] oneInfinity = {1, 3};
+    double[] oneInfinityValues = {INF, 2};
+    assertArrayEquals(
+        new double[] {0, 1, 0, 0, 0}, sparse(5, oneInfinity, oneInfinityValues, false), 0.0);
+    assertArrayEquals(
+        new double[] {NEG_INF, 0, NEG_INF, NEG_INF, NEG_INF},
+        sparse(5, oneInfinity, oneInfinityValues, true),
+        0.0);
+
+    int[] twoInfinities = {0, 2, 3};
+    double[] twoInfinitiesValues = {INF, NEG_INF, INF};
+    assertArrayEquals(
+        new double[] {0.5, 0, 0, 0.5}, sparse(4, twoInfinities, twoInfinitiesValues, false), 0.0);
+    double[] sharedLog = sparse(4, twoInfinities, twoInfinitiesValues, true);
+    assertLogWithinContract(minusLog(2), sharedLog[0]);
+    assertEquals(NEG_INF, sharedLog[1]);
+    assertEquals(NEG_INF, sharedLog[2]);
+    assertLogWithinContract(minusLog(2), sharedLog[3]);
+
+    for (boolean logSpace : new boolean[] {false, true}) {
+      double[] out = new double[4];
+      RowStatus status =
+          Softmax.softmaxSparse(4, new int[] {1}, new double[] {Double.NaN}, 1, logSpace, out);
+      assertEquals(RowStatus.NAN_ENTRY, status);
+      assertAllNan(out);
+      out = new double[2];
+      status = Softmax.softmaxSparse(2, new int[] {0, 1}, new double[] {NEG_INF, NEG_INF}, 1,
+          logSpace, out);
+      assertEquals(RowStatus.ALL_NEGATIVE_INFINITY, status);
+      assertAllNan(out);
+    }
+  }
+
+  @Test
+  void floatPathNearTheFloatExtremes() {
+    float max = Float.MAX_VALUE;
+    float min = Float.MIN_VALUE;
+    assertFloatMatchesReference(new float[] {max, -max}, 1);
+    assertFloatMatchesReference(new float[] {max, -max, 0}, 1e38);
+    assertFloatMatchesReference(new float[] {max, max}, 1);
+    assertFloatMatchesReference(new float[] {min, 0, -min}, min);
+    // Probabilities in the float subnormals (e^-92, e^-100) and below them (e^-110).
+    assertFloatMatchesReference(new float[] {0, -92, -100, -110}, 1);
+    assertFloatMatchesReference(new float[] {3.5f, -1e30f, 1e30f, 1e30f - 1e24f}, 1e23);
+    assertArrayEquals(new float[] {1, 0}, softmax(new float[] {max, -max}, 1, false), 0f);
+    // log p of -max is -2 max: below the float range, so -Infinity as a float.
+    assertArrayEquals(
+        new float[] {0, Float.NEGATIVE_INFINITY}, softmax(new float[] {max, -max}, 1, true), 0f);
+  }
+
+  @Test
+  void outputMayBeTheInputArray() {
+    double[] original = {-3, NEG_INF, 7.25, 7, -1e5};
+    double[] p = original.clone();
+    double[] logP = original.clone();
+    assertEquals(RowStatus.VALID, Softmax.softmax(p, 0.7, false, p));
+    assertEquals(RowStatus.VALID, Softmax.softmax(logP, 0.7, true, logP));
+    assertWithinContract(ExactSoftmax.of(original, 0.7), p, logP, "in place");
+
+    double[] infinities = {INF, 1, INF};
+    assertEquals(RowStatus.VALID, Softmax.softmax(infinities, 1, false, infinities));
+    assertArrayEquals(new double[] {0.5, 0, 0.5}, infinities, 0.0);
+
+    float[] floatOriginal = {-3, Float.NEGATIVE_INFINITY, 7.25f, 7, -1e5f};
+    float[] floatP = floatOriginal.clone();
+    float[] floatLogP = floatOriginal.clone();
+    assertEquals(RowStatus.VALID, Softmax.softmax(floatP, 0.7, false, floatP));
+    assertEquals(RowStatus.VALID, Softmax.softmax(floatLogP, 0.7, true, floatLogP));
+    ExactSoftmax exact = ExactSoftmax.of(toDoubles(floatOriginal), 0.7);
+    assertFloatsWithinContract(exact, floatP, floatLogP, "float in place");
+
+    float[] invalid = {1, Float.NaN};
+    assertEquals(RowStatus.NAN_ENTRY, Softmax.softmax(invalid, 1, false, invalid));
+    assertAllNan(toDoubles(invalid));
+  }
+
+  @Test
+  void checkAgreesWithSoftmax() {
+    double nan = Double.NaN;
+    Object[][] rows = {
+      {new double[] {}, RowStatus.VALID},
+      {new double[] {1, 2}, RowStatus.VALID},
+      {new double[] {NEG_INF, 0}, RowStatus.VALID},
+      {new double[] {INF, NEG_INF}, RowStatus.VALID},
+      {new double[] {nan}, RowStatus.NAN_ENTRY},
+      {new double[] {INF, nan}, RowStatus.NAN_ENTRY},
+      {new double[] {NEG_INF, nan}, RowStatus.NAN_ENTRY},
+      {new double[] {NEG_INF}, RowStatus.ALL_NEGATIVE_INFINITY},
+      {new double[] {NEG_INF, NEG_INF}, RowStatus.ALL_NEGATIVE_INFINITY},
+    };
+    for (Object[] row : rows) {
+      double[] logits = (double[]) row[0];
+      RowStatus expected = (RowStatus) row[1];
+      int n = logits.length;
+      String name = Arrays.toString(logits);
+      assertEquals(expected, Softmax.check(logits), name);
+      assertEquals(expected, Softmax.softmax(logits, 1, false, new double[n]), name);
+      float[] floats = toFloats(logits);
+      assertEquals(expected, Softmax.check(floats), "float " + name);
+      assertEquals(expected, Softmax.softmax(floats, 1, false, new float[n]), "float " + name);
+      // The same values as the explicit entries of a sparse row, then with one implicit zero.
+      int[] indices = new int[n];
+      Arrays.setAll(indices, i -> i);
+      assertEquals(expected, Softmax.checkSparse(n, logits), "sparse " + name);
+      assertEquals(
+          expected,
+          Softmax.softmaxSparse(n, indices, logits, 1, false, new double[n]),
+          "sparse " + name);
+      RowStatus withZero = expected == RowStatus.NAN_ENTRY ? expected : RowStatus.VALID;
+      assertEquals(withZero, Softmax.checkSparse(n + 1, logits), "sparse with a zero " + name);
+      assertEquals(
+          withZero,
+          Softmax.softmaxSparse(n + 1, indices, logits, 1, false, new double[n + 1]),
+          "sparse with a zero " + name);
+    }
+  }
+
+  @Test
+  void argmaxBreaksTiesTowardTheLowestIndex() {
+    assertEquals(1, Softmax.argmax(new double[] {1, 3, 3, 2}));
+    assertEquals(0, Softmax.argmax(new double[] {-0.0, 0.0}));
+    assertEquals(0, Softmax.argmax(new double[] {NEG_INF, NEG_INF}));
+    assertEquals(2, Softmax.argmax(new double[] {NEG_INF, 1, INF}));
+    assertEquals(-1, Softmax.argmax(new double[] {}));
+    assertEquals(-1, Softmax.argmax(new double[] {1, Double.NaN, 2}));
+    assertEquals(1, Softmax.argmax(new float[] {1, 3, 3, 2}));
+    assertEquals(0, Softmax.argmax(new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}));
+    assertEquals(-1, Softmax.argmax(new float[] {}));
+    assertEquals(-1, Softmax.argmax(new float[] {Float.NaN}));
+    assertEquals(1, Softmax.argmax(softmax(new double[] {2, 7, 7}, 1, false)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {0.0, -0.0, -1.0, Double.NaN, INF, NEG_INF})
+  void invalidTemperatureIsRejected(double t) {
+    assertTemperatureRejected(() -> Softmax.softmax(new double[] {1, 2}, t, false, new double[2]));
+    assertTemperatureRejected(() -> Softmax.softmax(new float[] {1, 2}, t, true, new float[2]));
+    assertTemperatureRejected(
+        () -> Softmax.softmaxSparse(3, new int[] {1}, new double[] {2}, t, false, new double[3]));
+    assertTemperatureRejected(() -> Softmax.requireValidTemperature(t));
+  }
+
+  @Test
+  void shortOutputIsRejected() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Softmax.softmax(new double[] {1, 2}, 1, false, new double[1]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Softmax.softmax(new float[] {1, 2}, 1, false, new float[1]));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Softmax.softmaxSparse(3, new int[] {1}, new double[] {2}, 1, false, new double[2]));
+  }
+
+  private static void assertTemperatureRejected(Executable call) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+    assertTrue(e.getMessage().contains("temperature"), e.getMessage());
+  }
+
+  /** Both spaces of the dense kernel on a valid row, against the reference. */
+  private static void assertMatchesReference(double[] logits, double temperature) {
+    ExactSoftmax exact = ExactSoftmax.of(logits, temperature);
+    double[] p = softmax(logits, temperature, false);
+    double[] logP = softmax(logits, temperature, true);
+    assertWithinContract(exact, p, logP, Arrays.toString(logits) + " / " + temperature);
+  }
+
+  /** Both spaces of the sparse kernel, against the reference for the dense row. */
+  private static void assertSparseMatchesReference(
+      int size, int[] indices, double[] values, double temperature) {
+    double[] dense = new double[size];
+    for (int j = 0; j < indices.length; j++) {
+      dense[indices[j]] = values[j];
+    }
+    String row = "sparse " + Arrays.toString(dense) + " / " + temperature;
+    double[] p = new double[size];
+    double[] logP = new double[size];
+    RowStatus status = Softmax.softmaxSparse(size, indices, values, temperature, false, p);
+    assertEquals(RowStatus.VALID, status, row);
+    status = Softmax.softmaxSparse(size, indices, values, temperature, true, logP);
+    assertEquals(RowStatus.VALID, status, row);
+    assertWithinContract(ExactSoftmax.of(dense, temperature), p, logP, row);
+  }
+
+  /** Both spaces of the float kernel, against the reference for the widened row. */
+  private static void assertFloatMatchesReference(float[] logits, double temperature) {
+    ExactSoftmax exact = ExactSoftmax.of(toDoubles(logits), temperature);
+    float[] p = softmax(logits, temperature, false);
+    float[] logP = softmax(logits, temperature, true);
+    assertFloatsWithinContract(exact, p, logP, Arrays.toString(logits) + " / " + temperature);
+  }
+
+  /** Also used by {@link VectorSoftmaxTest}: one statement of the contract for both kernels. */
+  static void assertWithinContract(ExactSoftmax exact, double[] p, double[] logP, String row) {
+    for (int i = 0; i < exact.size(); i++) {
+      int at = i;
+      double bound = isSubnormal(exact.probability(i)) ? SUBNORMAL_MIN_VALUES : PROBABILITY_ULPS;
+      assertWithin(bound, exact.probabilityUlps(i, p[i]),
+          () -> row + " [" + at + "]: p " + p[at] + ", exact " + exact.probability(at));
+      assertWithin(LOG_PROBABILITY_ULPS, exact.logProbabilityUlps(i, logP[i]),
+          () -> row + " [" + at + "]: log p " + logP[at] + ", exact " + exact.logProbability(at));
+    }
+  }
+
+  private static void assertFloatsWithinContract(
+      ExactSoftmax exact, float[] p, float[] logP, String row) {
+    for (int i = 0; i < exact.size(); i++) {
+      int at = i;
+      assertWithin(FLOAT_ULPS, exact.floatProbabilityUlps(i, p[i]),
+          () -> row + " [" + at + "]: p " + p[at] + ", exact " + exact.probability(at));
+      assertWithin(FLOAT_ULPS, exact.floatLogProbabilityUlps(i, logP[i]),
+          () -> row + " [" + at + "]: log p " + logP[at] + ", exact " + exact.logProbability(at));
+    }
+  }
+
+  private static void assertLogWithinContract(BigDecimal exact, double actual) {
+    assertWithin(LOG_PROBABILITY_ULPS, ExactSoftmax.logUlps(actual, exact),
+        () -> "log p " + actual + ", exact " + exact);
+  }
+
+  private static void assertWithin(double bound, double error, Supplier<String> what) {
+    assertTrue(error <= bound, () -> what.get() + ": off by " + error + " (bound " + bound + ")");
+  }
+
+  /** The row is rejected with {@code status} and every output is NaN, in every path and space. */
+  private static void assertInvalid(RowStatus status, double[] logits) {
+    for (boolean logSpace : new boolean[] {false, true}) {
+      double[] out = new double[logits.length];
+      assertEquals(status, Softmax.softmax(logits, 1, logSpace, out));
+      assertAllNan(out);
+      float[] floatOut = new float[logits.length];
+      assertEquals(status, Softmax.softmax(toFloats(logits), 1, logSpace, floatOut));
+      assertAllNan(toDoubles(floatOut));
+    }
+  }
+
+  private static void assertAllNan(double[] out) {
+    for (double v : out) {
+      assertTrue(Double.isNaN(v), () -> Arrays.toString(out) + " should be all NaN");
+    }
+  }
+
+  private static BigDecimal minusLog(int count) {
+    return BigDecimalMath.log(BigDecimal.valueOf(count), ExactSoftmax.PRECISION).negate();
+  }
+
+  private static boolean isSubnormal(double exactProbability) {
+    return exactProbability < Double.MIN_NORMAL;
+  }
+
+  private static double[] softmax(double[] logits, double temperature, boolean logSpace) {
+    double[] out = new double[logits.length];
+    assertEquals(RowStatus.VALID, Softmax.softmax(logits, temperature, logSpace, out));
+    return out;
+  }
+
+  private static float[] softmax(float[] logits, double temperature, boolean logSpace) {
+    float[] out = new float[logits.length];
+    assertEquals(RowStatus.VALID, Softmax.softmax(logits, temperature, logSpace, out));
+    return out;
+  }
+
+  private static double[] sparse(int size, int[] indices, double[] values, boolean logSpace) {
+    double[] out = new double[size];
+    assertEquals(RowStatus.VALID, Softmax.softmaxSparse(size, indices, values, 1, logSpace, out));
+    return out;
+  }
+
+  /**
+   * The textbook softmax, as NumPy users write it: subtract the max, divide by t, exp, plain sum,
+   * divide. Measured only to show what the kernel's error compensation buys.
+   */
+  private static double[] naiveSoftmax(double[] logits, double temperature, boolean logSpace) {
+    double max = Arrays.stream(logits).max().orElseThrow();
+    double[] shifted = new double[logits.length];
+    double sum = 0;
+    for (int i = 0; i < logits.length; i++) {
+      shifted[i] = (logits[i] - max) / temperature;
+      sum += Math.exp(shifted[i]);
+    }
+    double logSum = Math.log(sum);
+    double[] out = new double[logits.length];
+    for (int i = 0; i < logits.length; i++) {
+      out[i] = logSpace ? shifted[i] - logSum : Math.exp(shifted[i]) / sum;
+    }
+    return out;
+  }
+
+  /**
+   * A row of log-uniform length in [1, 10^4] whose entries lie uniformly within a log-uniform
+   * spread in [1, 10^3] below a maximum offset by up to 10^4, so that {@code x - max} rounds.
+   */
+  private static double[] randomRow(Random random, boolean floatValues) {
+    int length = (int) Math.round(Math.exp(random.nextDouble() * Math.log(MAX_ROW_LENGTH)));
+    double spread = Math.exp(random.nextDouble() * Math.log(MAX_SPREAD));
+    double offset = (2 * random.nextDouble() - 1) * MAX_OFFSET;
+    double[] row = new double[length];
+    for (int i = 0; i < length; i++) {
+      double x = offset - spread * random.nextDouble();
+      row[i] = floatValues ? (float) x : x;
+    }
+    return row;
+  }
+
+  /** 1 a third of the time, else log-uniform in [0.01, 10^6]. */
+  private static double randomTemperature(Random random) {
+    if (random.nextInt(3) == 0) {
+      return 1;
+    }
+    double range = Math.log(MAX_TEMPERATURE / MIN_TEMPERATURE);
+    return MIN_TEMPERATURE * Math.exp(random.nextDouble() * range);
+  }
+
+  private static float[] toFloats(double[] values) {
+    float[] floats = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      floats[i] = (float) values[i];
+    }
+    return floats;
+  }
+
+  private static double[] toDoubles(float[] values) {
+    double[] doubles = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      doubles[i] = values[i];
+    }
+    return doubles;
+  }
+
+  /** The largest error seen in one category, and where; a NaN error counts as the largest. */
+  private static final class Worst {
+    private double error;
+    private String where = "nowhere";
+
+    void record(double error, int row, int index) {
+      if (Double.isNaN(error) || error > this.error) {
+        this.error = error;
+        this.where = "random row " + row + ", entry " + index;
+      }
+    }
+
+    void assertAtMost(double bound, String what) {
+      assertTrue(error <= bound,
+          () -> "worst " + what + " is " + error + " at " + where + " (bound " + bound + ")");
+    }
+  }
+}

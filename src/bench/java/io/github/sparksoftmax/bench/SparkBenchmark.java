@@ -22,11 +22,13 @@ import org.apache.spark.sql.types.StructType;
  * Times the softmax stage against the other ways of computing it in Spark, in one {@code local[2]}
  * JVM: for each row width, one cached DataFrame; every contender is warmed up, then the contenders
  * take turns for several rounds, each run fully evaluated by the {@code noop} sink. Prints the
- * median time of each and its ratio to the first contender (this project's stage), then the goals.
+ * median wall-clock time and the median executor CPU time of each, with their ratios to the first
+ * contender (this project's stage), then the goals.
  *
  * <p>Arguments, all optional, as {@code key=value}: {@code elements} (logits per DataFrame, which
  * sets the row count for each width; default 20,000,000), {@code widths} (default
- * 10,100,1000,32768), {@code sparseWidth} (10000), {@code density} (0.05), {@code warmup} (2),
+ * 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for no sparse run),
+ * {@code density} (0.05), {@code warmup} (2),
  * {@code rounds} (5), {@code partitions} (4). {@code quick} stands for
  * {@code elements=2000000 warmup=1 rounds=3}.
  */
@@ -40,13 +42,15 @@ public final class SparkBenchmark {
 
   private final Settings settings;
   private final SparkSession spark;
+  private final TaskCpuTime cpuTime = new TaskCpuTime();
 
   private SparkBenchmark(Settings settings, SparkSession spark) {
     this.settings = settings;
     this.spark = spark;
+    spark.sparkContext().addSparkListener(cpuTime);
   }
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws InterruptedException {
     Settings settings = Settings.parse(args);
     SparkSession spark = SparkSession.builder()
         .master("local[2]")
@@ -62,37 +66,41 @@ public final class SparkBenchmark {
     for (int width : settings.widths) {
       tables.add(benchmark.run("dense k=" + width, width, 1.0, DENSE_CONTENDERS));
     }
-    tables.add(benchmark.run(String.format(Locale.ROOT, "sparse k=%d, %.0f%% non-zero",
-        settings.sparseWidth, 100 * settings.density), settings.sparseWidth, settings.density,
-        SPARSE_CONTENDERS));
+    if (settings.sparseWidth > 0) {
+      tables.add(benchmark.run(String.format(Locale.ROOT, "sparse k=%d, %.0f%% non-zero",
+          settings.sparseWidth, 100 * settings.density), settings.sparseWidth, settings.density,
+          SPARSE_CONTENDERS));
+    }
     System.out.println();
     tables.forEach(Table::print);
     Goals.print(tables);
     spark.stop();
   }
 
-  private Table run(String title, int width, double density, List<Contenders> contenders) {
+  private Table run(String title, int width, double density, List<Contenders> contenders)
+      throws InterruptedException {
     long rows = Math.max(1, settings.elements / width);
     Dataset<Row> data = logits(rows, width, density).cache();
     data.count();
     Map<Contenders, List<Double>> seconds = new EnumMap<>(Contenders.class);
+    Map<Contenders, List<Double>> cpuSeconds = new EnumMap<>(Contenders.class);
     for (int round = -settings.warmup; round < settings.rounds; round++) {
       for (Contenders contender : contenders) {
-        double elapsed = time(contender.apply(data));
+        Dataset<Row> result = contender.apply(data);
+        cpuTime.reset();
+        long start = System.nanoTime();
+        result.write().format("noop").mode("overwrite").save();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpu = cpuTime.seconds(settings.partitions);
         if (round >= 0) {
           seconds.computeIfAbsent(contender, c -> new ArrayList<>()).add(elapsed);
+          cpuSeconds.computeIfAbsent(contender, c -> new ArrayList<>()).add(cpu);
         }
       }
       System.out.printf("%s, %s round %d done%n", title, round < 0 ? "warm-up" : "timed", round);
     }
     data.unpersist(true);
-    return new Table(title + ", " + rows + " rows", contenders, seconds);
-  }
-
-  private static double time(Dataset<Row> result) {
-    long start = System.nanoTime();
-    result.write().format("noop").mode("overwrite").save();
-    return (System.nanoTime() - start) / 1e9;
+    return new Table(title + ", " + rows + " rows", contenders, seconds, cpuSeconds);
   }
 
   /** {@code rows} vectors of {@code width} logits, N(0, 3^2); sparse when {@code density < 1}. */
@@ -146,8 +154,8 @@ public final class SparkBenchmark {
         String value = pair[1];
         switch (pair[0]) {
           case "elements": settings.elements = Long.parseLong(value); break;
-          case "widths": settings.widths =
-              Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray(); break;
+          case "widths": settings.widths = Arrays.stream(value.split(","))
+              .filter(w -> !w.isEmpty()).mapToInt(Integer::parseInt).toArray(); break;
           case "sparseWidth": settings.sparseWidth = Integer.parseInt(value); break;
           case "density": settings.density = Double.parseDouble(value); break;
           case "warmup": settings.warmup = Integer.parseInt(value); break;

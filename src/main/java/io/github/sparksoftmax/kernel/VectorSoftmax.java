@@ -37,7 +37,9 @@ final class VectorSoftmax implements DenseSoftmax {
     if (!(Math.abs(max) <= Double.MAX_VALUE)) {
       return false;
     }
-    double sum = sumOfExponentials(logits, n, upper, max, temperature, logSpace, out);
+    // Each term is at most 1 (plus a few ulps), so no lane's partial sum exceeds upper / LANES.
+    double splitter = Math.scalb(1.0, Math.getExponent((double) upper) + 2);
+    double sum = sumOfExponentials(logits, n, upper, max, temperature, logSpace, splitter, out);
     if (logSpace) {
       writeLogProbabilities(logits, n, upper, max, temperature, Math.log(sum), out);
     } else {
@@ -66,8 +68,8 @@ final class VectorSoftmax implements DenseSoftmax {
   }
 
   /** The compensated sum of the exponentials, also written to {@code out} unless in log space. */
-  private static double sumOfExponentials(
-      double[] logits, int n, int upper, double max, double t, boolean logSpace, double[] out) {
+  private static double sumOfExponentials(double[] logits, int n, int upper, double max, double t,
+      boolean logSpace, double splitter, double[] out) {
     double halving = operandScale(t);
     DoubleVector scale = DoubleVector.broadcast(SPECIES, halving);
     DoubleVector negativeMax = DoubleVector.broadcast(SPECIES, -halving * max);
@@ -89,10 +91,10 @@ final class VectorSoftmax implements DenseSoftmax {
       compensations = compensations.add(twoSumError(sums, term, s));
       sums = s;
     }
-    // The lanes' partial sums are split at a power of two far above them (Rump's extraction):
-    // the high parts are multiples of one ulp of that power and add exactly in any order; the low
-    // parts are tiny and their rounding is negligible. Reading lanes one by one would box the vector.
-    double splitter = Math.scalb(1.0, Math.getExponent(sums.reduceLanes(VectorOperators.MAX)) + 4);
+    // The lanes' partial sums are split at a power of two above them all (Rump's extraction; the
+    // splitter exceeds 2 * upper): the high parts are multiples of one ulp of the splitter and add
+    // exactly in any order; the low parts are below that ulp, far below the sum (at least 1, the
+    // maximum's term), so their rounding is negligible. Reading lanes one by one would box.
     DoubleVector highParts = sums.add(splitter).sub(splitter);
     double sum = highParts.reduceLanes(VectorOperators.ADD);
     double compensation = sums.sub(highParts).add(compensations).reduceLanes(VectorOperators.ADD);

@@ -25,12 +25,13 @@ import org.apache.spark.sql.types.StructType;
  * median wall-clock time and the median executor CPU time of each, with their ratios to the first
  * contender (this project's stage), then the goals.
  *
- * <p>Arguments, all optional, as {@code key=value}: {@code elements} (logits per DataFrame, which
- * sets the row count for each width; default 20,000,000), {@code widths} (default
- * 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for no sparse run),
- * {@code density} (0.05), {@code warmup} (2),
- * {@code rounds} (5), {@code partitions} (4). {@code quick} stands for
- * {@code elements=2000000 warmup=1 rounds=3}.
+ * <p>Arguments, all optional, as {@code key=value}: {@code elements} (logits per DataFrame,
+ * default 80,000,000) and {@code maxRows} (default 2,000,000), which set the row count of each
+ * width to {@code min(maxRows, elements / k)} so that each run takes about 0.3-2 s here;
+ * {@code widths} (default 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for
+ * no sparse run), {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),
+ * {@code partitions} (4). {@code quick} stands for
+ * {@code elements=8000000 maxRows=200000 warmup=1 rounds=3}.
  */
 public final class SparkBenchmark {
 
@@ -79,7 +80,7 @@ public final class SparkBenchmark {
 
   private Table run(String title, int width, double density, List<Contenders> contenders)
       throws InterruptedException {
-    long rows = Math.max(1, settings.elements / width);
+    long rows = Math.max(1, Math.min(settings.maxRows, settings.elements / width));
     Dataset<Row> data = logits(rows, width, density).cache();
     data.count();
     Map<Contenders, List<Double>> seconds = new EnumMap<>(Contenders.class);
@@ -130,7 +131,8 @@ public final class SparkBenchmark {
 
   /** The command-line settings. */
   private static final class Settings {
-    long elements = 20_000_000L;
+    long elements = 80_000_000L;
+    long maxRows = 2_000_000L;
     int[] widths = {10, 100, 1000, 32768};
     int sparseWidth = 10_000;
     double density = 0.05;
@@ -142,7 +144,8 @@ public final class SparkBenchmark {
       Settings settings = new Settings();
       for (String arg : args) {
         if (arg.equals("quick")) {
-          settings.elements = 2_000_000L;
+          settings.elements = 8_000_000L;
+          settings.maxRows = 200_000L;
           settings.warmup = 1;
           settings.rounds = 3;
           continue;
@@ -154,6 +157,7 @@ public final class SparkBenchmark {
         String value = pair[1];
         switch (pair[0]) {
           case "elements": settings.elements = Long.parseLong(value); break;
+          case "maxRows": settings.maxRows = Long.parseLong(value); break;
           case "widths": settings.widths = Arrays.stream(value.split(","))
               .filter(w -> !w.isEmpty()).mapToInt(Integer::parseInt).toArray(); break;
           case "sparseWidth": settings.sparseWidth = Integer.parseInt(value); break;
@@ -169,9 +173,9 @@ public final class SparkBenchmark {
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT, "elements=%d widths=%s sparseWidth=%d density=%s "
-          + "warmup=%d rounds=%d partitions=%d", elements, Arrays.toString(widths), sparseWidth,
-          density, warmup, rounds, partitions);
+      return String.format(Locale.ROOT, "elements=%d maxRows=%d widths=%s sparseWidth=%d "
+          + "density=%s warmup=%d rounds=%d partitions=%d", elements, maxRows,
+          Arrays.toString(widths), sparseWidth, density, warmup, rounds, partitions);
     }
   }
 }

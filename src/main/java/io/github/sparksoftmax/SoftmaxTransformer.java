@@ -1,15 +1,18 @@
 package io.github.sparksoftmax;
 
-import io.github.sparksoftmax.stage.ColumnNameValidator;
+import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.SoftmaxColumns;
+import io.github.sparksoftmax.stage.SoftmaxParams;
 import java.util.Arrays;
-import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NominalAttribute;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
@@ -21,6 +24,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructField;
@@ -33,9 +37,12 @@ import org.apache.spark.sql.types.StructType;
  * array<float>}; output: a dense vector, {@code array<double>} or {@code array<float>}
  * respectively. Rows on which softmax is undefined (null, a NaN entry, every entry -Infinity) are
  * handled by {@code handleInvalid}. Optionally adds the argmax as a prediction column, as Spark
- * classifiers do. Works on batch and streaming Datasets and persists like Spark's own stages.
+ * classifiers do. With {@code topK > 0} the output is, for every input type, a sparse vector of
+ * the {@code topK} largest entries (see {@link #topK()}). Works on batch and streaming Datasets and
+ * persists like Spark's own stages. It is a {@link Model} (like Spark's {@code Bucketizer}) so that
+ * {@link SoftmaxCalibrator} can fit it; it is equally usable on its own.
  */
-public class SoftmaxTransformer extends Transformer implements DefaultParamsWritable {
+public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -45,6 +52,7 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
   private final BooleanParam logSoftmax;
   private final Param<String> handleInvalid;
   private final Param<String> predictionCol;
+  private final IntParam topK;
 
   /** A transformer with a random uid and default params. */
   public SoftmaxTransformer() {
@@ -54,28 +62,25 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
   /** A transformer with the given uid and default params (used when loading). */
   public SoftmaxTransformer(String uid) {
     this.uid = uid;
-    inputCol = new Param<>(this, "inputCol", "input column of logits: vector, array<double> or"
-        + " array<float>", ColumnNameValidator.required());
-    outputCol = new Param<>(this, "outputCol", "output column of probabilities (or"
-        + " log-probabilities)", ColumnNameValidator.required());
+    inputCol = SoftmaxParams.inputCol(this);
+    outputCol = SoftmaxParams.outputCol(this);
     temperature = new DoubleParam(this, "temperature", "the logits are divided by this"
         + " temperature before softmax; finite and > 0",
         ParamValidators.inRange(0.0, Double.MAX_VALUE, false, true));
-    logSoftmax = new BooleanParam(this, "logSoftmax", "output log-probabilities, computed as"
-        + " x - max - log(sum exp), instead of probabilities");
+    logSoftmax = SoftmaxParams.logSoftmax(this);
     handleInvalid = new Param<>(this, "handleInvalid", "what to do with a row on which softmax"
         + " is undefined (null, a NaN or null entry, every entry -Infinity): 'error' fails,"
         + " 'skip' drops the row, 'keep' outputs null for a null row and NaN otherwise",
         ParamValidators.inArray(HandleInvalid.NAMES));
-    predictionCol = new Param<>(this, "predictionCol", "if not empty, a double column with the"
-        + " index of the largest probability (the lowest index among ties)",
-        ColumnNameValidator.optional());
+    predictionCol = SoftmaxParams.predictionCol(this);
+    topK = SoftmaxParams.topK(this);
     setDefault(inputCol, "logits");
     setDefault(outputCol, "probability");
     setDefault(temperature, 1.0);
     setDefault(logSoftmax, false);
     setDefault(handleInvalid, "error");
     setDefault(predictionCol, "");
+    setDefault(topK, 0);
   }
 
   @Override
@@ -113,6 +118,18 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
     return predictionCol;
   }
 
+  /**
+   * How many of the largest entries to output (default 0: all). When &gt; 0 the output column is a
+   * sparse vector (VectorUDT) of the row's size, for vector and array inputs alike, holding the
+   * {@code topK} largest probabilities (or log-probabilities) at their original indices: exact
+   * values, not renormalised, ties to the lower index; every entry when {@code topK} is at least
+   * the row's size. For {@code array<float>} input the values are the double-precision results.
+   * An invalid row kept by {@code handleInvalid=keep} holds NaN at its first {@code topK} indices.
+   */
+  public IntParam topK() {
+    return topK;
+  }
+
   public String getInputCol() {
     return getOrDefault(inputCol);
   }
@@ -135,6 +152,10 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
 
   public String getPredictionCol() {
     return getOrDefault(predictionCol);
+  }
+
+  public int getTopK() {
+    return (Integer) getOrDefault(topK);
   }
 
   public SoftmaxTransformer setInputCol(String value) {
@@ -167,6 +188,11 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
     return this;
   }
 
+  public SoftmaxTransformer setTopK(int value) {
+    set(topK, value);
+    return this;
+  }
+
   /**
    * Checks the input column and adds the output (and prediction) columns to the schema.
    *
@@ -178,10 +204,11 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
     String input = getInputCol();
     String output = getOutputCol();
     String prediction = getPredictionCol();
-    LogitsType type = logitsType(schema, input);
+    LogitsType type = ColumnChecks.logits(schema, input, "Input column");
     requireAbsent(schema, output, "Output column");
+    DataType resultType = getTopK() > 0 ? SQLDataTypes.VectorType() : type.resultType();
     StructType result = schema.add(new StructField(
-        output, type.resultType(), true, resultMetadata(schema.apply(input), type, output)));
+        output, resultType, true, resultMetadata(schema.apply(input), type, output)));
     if (!prediction.isEmpty()) {
       if (prediction.equals(output)) {
         throw new IllegalArgumentException("Prediction column '" + prediction
@@ -208,25 +235,31 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
     String prediction = getPredictionCol();
     LogitsType type = LogitsType.of(dataset.schema().apply(input).dataType());
     HandleInvalid policy = HandleInvalid.fromParam(getHandleInvalid());
+    boolean failOnInvalid = policy == HandleInvalid.ERROR;
+    int k = getTopK();
 
     Dataset<Row> kept = policy == HandleInvalid.SKIP
         ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input)))
         : dataset.toDF();
-    Column result = SoftmaxColumns.softmax(type, kept.col(input), input, getTemperature(),
-        getLogSoftmax(), policy == HandleInvalid.ERROR)
+    Column result = (k > 0
+        ? SoftmaxColumns.topK(type, kept.col(input), input, getTemperature(), getLogSoftmax(),
+            failOnInvalid, k)
+        : SoftmaxColumns.softmax(type, kept.col(input), input, getTemperature(), getLogSoftmax(),
+            failOnInvalid))
         .as(output, outputSchema.apply(output).metadata());
     Dataset<Row> scored = kept.select(functions.col("*"), result);
     if (prediction.isEmpty()) {
       return scored;
     }
-    Column argmax = SoftmaxColumns.argmax(type, scored.col(output))
+    LogitsType resultKind = LogitsType.of(outputSchema.apply(output).dataType());
+    Column argmax = SoftmaxColumns.argmax(resultKind, scored.col(output))
         .as(prediction, outputSchema.apply(prediction).metadata());
     return scored.select(functions.col("*"), argmax);
   }
 
   @Override
   public SoftmaxTransformer copy(ParamMap extra) {
-    return defaultCopy(extra);
+    return this.<SoftmaxTransformer>defaultCopy(extra).setParent(parent());
   }
 
   /** Reads a transformer saved with {@code write().save(path)}. */
@@ -237,21 +270,6 @@ public class SoftmaxTransformer extends Transformer implements DefaultParamsWrit
   /** Loads a transformer saved at {@code path}. */
   public static SoftmaxTransformer load(String path) {
     return read().load(path);
-  }
-
-  private static LogitsType logitsType(StructType schema, String input) {
-    if (!Arrays.asList(schema.fieldNames()).contains(input)) {
-      throw new IllegalArgumentException("Input column '" + input + "' does not exist; expected"
-          + " a column of type " + LogitsType.EXPECTED + ". Available columns: "
-          + String.join(", ", schema.fieldNames()) + ".");
-    }
-    StructField field = schema.apply(input);
-    LogitsType type = LogitsType.of(field.dataType());
-    if (type == null) {
-      throw new IllegalArgumentException("Input column '" + input + "' must be of type "
-          + LogitsType.EXPECTED + " but got " + field.dataType().catalogString() + ".");
-    }
-    return type;
   }
 
   private static void requireAbsent(StructType schema, String column, String role) {

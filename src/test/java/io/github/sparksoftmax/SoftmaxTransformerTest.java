@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import io.github.sparksoftmax.kernel.ExactSoftmax;
 import org.apache.spark.SparkException;
 import org.apache.spark.ml.attribute.AttributeGroup;
 import org.apache.spark.ml.attribute.NominalAttribute;
@@ -128,7 +129,7 @@ class SoftmaxTransformerTest extends LocalSparkTest {
         Seq<Object> actual = out.get(r).getAs("probability");
         for (int i = 0; i < exact.length; i++) {
           float value = (Float) actual.apply(i);
-          float tolerance = Math.ulp((float) exact[i]);
+          float tolerance = Math.ulp(log ? (float) Math.max(1.0, -exact[i]) : (float) exact[i]);
           assertTrue(Math.abs(value - exact[i]) <= tolerance,
               "row " + r + " entry " + i + ": " + value + " vs exact " + exact[i]);
         }
@@ -305,13 +306,25 @@ class SoftmaxTransformerTest extends LocalSparkTest {
       assertTrue(stage.hasDefault(p), p.name());
     }
     assertEquals(List.of("handleInvalid", "inputCol", "logSoftmax", "outputCol", "predictionCol",
-        "temperature"), names);
+        "temperature", "topK"), names);
     assertEquals("logits", stage.getInputCol());
     assertEquals("probability", stage.getOutputCol());
     assertEquals(1.0, stage.getTemperature());
     assertFalse(stage.getLogSoftmax());
     assertEquals("error", stage.getHandleInvalid());
+    assertEquals(0, stage.getTopK());
     assertTrue(stage.uid().startsWith("softmax_"));
+  }
+
+  @Test
+  void copyKeepsTheUidAndParamsAndAppliesExtraParams() {
+    SoftmaxTransformer stage = new SoftmaxTransformer().setTemperature(3.0).setLogSoftmax(true);
+    SoftmaxTransformer copy = stage.copy(
+        new org.apache.spark.ml.param.ParamMap().put(stage.temperature().w(0.5)));
+    assertEquals(stage.uid(), copy.uid());
+    assertEquals(0.5, copy.getTemperature());
+    assertTrue(copy.getLogSoftmax());
+    assertEquals(3.0, stage.getTemperature());
   }
 
   private static void assertSchemaError(SoftmaxTransformer stage, Dataset<Row> frame,
@@ -322,9 +335,27 @@ class SoftmaxTransformerTest extends LocalSparkTest {
     assertTrue(e.getMessage().contains(second), e.getMessage());
   }
 
-  private static double[] expected(double[] logits, double temperature, boolean log) {
-    return log ? ExactSoftmaxReference.logProbabilities(logits, temperature)
-        : ExactSoftmaxReference.probabilities(logits, temperature);
+  /**
+   * The exact softmax of a valid row. Rows with +Infinity entries and empty rows are matters of
+   * semantics, spelled out here; every other row comes from the 40-digit reference.
+   */
+  static double[] expected(double[] logits, double temperature, boolean log) {
+    double[] out = new double[logits.length];
+    long infinities = Arrays.stream(logits).filter(v -> v == POS_INF).count();
+    if (infinities > 0) {
+      for (int i = 0; i < out.length; i++) {
+        boolean share = logits[i] == POS_INF;
+        out[i] = log ? (share ? -Math.log(infinities) : NEG_INF) : (share ? 1.0 / infinities : 0);
+      }
+      return out;
+    }
+    if (logits.length > 0) {
+      ExactSoftmax exact = ExactSoftmax.of(logits, temperature);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = log ? exact.logProbability(i) : exact.probability(i);
+      }
+    }
+    return out;
   }
 
   /** The accuracy contract: 4 ulps of the exact value, or of max(1, |exact|) in log space. */
@@ -341,7 +372,8 @@ class SoftmaxTransformerTest extends LocalSparkTest {
     }
   }
 
-  private static String fullMessage(Throwable e) {
+  /** The messages of an exception and of all its causes, one a line. */
+  static String fullMessage(Throwable e) {
     StringBuilder all = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
       all.append(t.getMessage()).append('\n');

@@ -341,7 +341,7 @@ public final class Softmax {
         count++;
       }
     }
-    double share = logSpace ? -Math.log(count) : 1.0 / count;
+    double share = logSpace ? 0.0 - Math.log(count) : 1.0 / count;
     double rest = logSpace ? Double.NEGATIVE_INFINITY : 0.0;
     for (int i = 0; i < n; i++) {
       out[i] = logits[i] == Double.POSITIVE_INFINITY ? share : rest;

@@ -2,6 +2,7 @@ package io.github.sparksoftmax.stage;
 
 import io.github.sparksoftmax.kernel.RowStatus;
 import io.github.sparksoftmax.kernel.Softmax;
+import io.github.sparksoftmax.kernel.TopK;
 import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -33,6 +34,46 @@ public final class InternalSoftmax {
   /** Softmax of a vector row, as a dense vector row. */
   public static InternalRow vector(Object vectorRow, double temperature, boolean logSpace,
       boolean failOnInvalid, UTF8String column) {
+    double[] out = softmaxOfVector(vectorRow, temperature, logSpace, failOnInvalid, column);
+    return out == null ? null : denseVector(out);
+  }
+
+  /**
+   * The {@code k} largest entries of the softmax of a vector row, as a sparse vector row of the
+   * row's size: exact values at their original indices, ties to the lower index (see {@link
+   * TopK}); an invalid row kept as NaN holds NaN at its first {@code k} indices.
+   */
+  public static InternalRow topOfVector(Object vectorRow, double temperature, boolean logSpace,
+      boolean failOnInvalid, UTF8String column, int k) {
+    return top(softmaxOfVector(vectorRow, temperature, logSpace, failOnInvalid, column), k);
+  }
+
+  /** The {@code k} largest entries of the softmax of an {@code array<double>} row. */
+  public static InternalRow topOfDoubles(ArrayData logits, double temperature, boolean logSpace,
+      boolean failOnInvalid, UTF8String column, int k) {
+    double[] row = logits == null ? null : logits.toDoubleArray();
+    return top(softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column), k);
+  }
+
+  /**
+   * The {@code k} largest entries of the softmax of an {@code array<float>} row, computed in
+   * double and not rounded to float.
+   */
+  public static InternalRow topOfFloats(ArrayData logits, double temperature, boolean logSpace,
+      boolean failOnInvalid, UTF8String column, int k) {
+    double[] row = null;
+    if (logits != null) {
+      float[] narrow = logits.toFloatArray();
+      row = new double[narrow.length];
+      for (int i = 0; i < row.length; i++) {
+        row[i] = narrow[i];
+      }
+    }
+    return top(softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column), k);
+  }
+
+  private static double[] softmaxOfVector(Object vectorRow, double temperature, boolean logSpace,
+      boolean failOnInvalid, UTF8String column) {
     if (vectorRow == null) {
       return nullRow(failOnInvalid, column);
     }
@@ -48,23 +89,30 @@ public final class InternalSoftmax {
       status = Softmax.softmax(out, temperature, logSpace, out);
     }
     check(status, failOnInvalid, column);
-    return denseVector(out);
+    return out;
   }
 
   /** Softmax of an {@code array<double>} row. */
   public static ArrayData doubles(ArrayData logits, double temperature, boolean logSpace,
       boolean failOnInvalid, UTF8String column) {
+    double[] row = logits == null ? null : logits.toDoubleArray();
+    row = softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column);
+    return row == null ? null : UnsafeArrayData.fromPrimitiveArray(row);
+  }
+
+  /** Softmax in place of {@code row}, the entries of the array row {@code logits} as doubles. */
+  private static double[] softmaxOfArray(ArrayData logits, double[] row, double temperature,
+      boolean logSpace, boolean failOnInvalid, UTF8String column) {
     if (logits == null) {
       return nullRow(failOnInvalid, column);
     }
-    double[] row = logits.toDoubleArray();
     if (hasNullEntry(logits)) {
       check(RowStatus.NULL_ENTRY, failOnInvalid, column);
       Arrays.fill(row, Double.NaN);
     } else {
       check(Softmax.softmax(row, temperature, logSpace, row), failOnInvalid, column);
     }
-    return UnsafeArrayData.fromPrimitiveArray(row);
+    return row;
   }
 
   /** Softmax of an {@code array<float>} row, computed in double and rounded once. */
@@ -107,10 +155,18 @@ public final class InternalSoftmax {
         && Softmax.check(logits.toFloatArray()).isValid();
   }
 
-  /** The argmax of a dense result vector (lowest index among ties); NaN for a NaN row. */
+  /**
+   * The argmax of a result vector (lowest index among ties); NaN for a NaN row. A sparse result
+   * (top-k output) holds the largest entry explicitly, so only its stored entries count: its
+   * implicit zeros are not outputs (and would beat log-probabilities).
+   */
   public static double argmaxOfVector(Object vectorRow) {
-    return asPrediction(
-        Softmax.argmax(((InternalRow) vectorRow).getArray(VALUES).toDoubleArray()));
+    InternalRow result = (InternalRow) vectorRow;
+    int best = Softmax.argmax(result.getArray(VALUES).toDoubleArray());
+    if (best >= 0 && result.getByte(TYPE) == SPARSE) {
+      best = result.getArray(INDICES).getInt(best);
+    }
+    return asPrediction(best);
   }
 
   /** The argmax of an {@code array<double>} result. */
@@ -127,6 +183,20 @@ public final class InternalSoftmax {
   static InternalRow denseVector(double[] values) {
     return new GenericInternalRow(
         new Object[] {DENSE, null, null, UnsafeArrayData.fromPrimitiveArray(values)});
+  }
+
+  /** The top {@code k} entries of a result row as VectorUDT's internal sparse vector, or null. */
+  private static InternalRow top(double[] row, int k) {
+    if (row == null) {
+      return null;
+    }
+    int[] indices = TopK.largest(row, k);
+    double[] values = new double[indices.length];
+    for (int j = 0; j < indices.length; j++) {
+      values[j] = row[indices[j]];
+    }
+    return new GenericInternalRow(new Object[] {SPARSE, row.length,
+        UnsafeArrayData.fromPrimitiveArray(indices), UnsafeArrayData.fromPrimitiveArray(values)});
   }
 
   private static double asPrediction(int index) {

@@ -1,6 +1,8 @@
 package io.github.sparksoftmax.stage;
 
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.Literal;
@@ -23,12 +25,23 @@ public final class SoftmaxColumns {
    */
   public static Column softmax(LogitsType type, Column logits, String column, double temperature,
       boolean logSpace, boolean failOnInvalid) {
-    List<Expression> arguments = List.of(CatalystCompat.expression(logits),
-        Literal.create(temperature, DataTypes.DoubleType),
-        Literal.create(logSpace, DataTypes.BooleanType),
-        Literal.create(failOnInvalid, DataTypes.BooleanType),
-        Literal.create(column, DataTypes.StringType));
-    return call(type.resultType(), method(type, "vector", "doubles", "floats"), arguments, false);
+    return call(type.resultType(), method(type, "vector", "doubles", "floats"),
+        settings(logits, column, temperature, logSpace, failOnInvalid), false);
+  }
+
+  /**
+   * The {@code k} largest entries of the softmax of {@code logits}, as a sparse vector for every
+   * logits type (see {@link InternalSoftmax#topOfVector}).
+   *
+   * @param k &gt;= 1
+   * @see #softmax
+   */
+  public static Column topK(LogitsType type, Column logits, String column, double temperature,
+      boolean logSpace, boolean failOnInvalid, int k) {
+    List<Expression> arguments = settings(logits, column, temperature, logSpace, failOnInvalid);
+    arguments.add(Literal.create(k, DataTypes.IntegerType));
+    return call(SQLDataTypes.VectorType(), method(type, "topOfVector", "topOfDoubles",
+        "topOfFloats"), arguments, false);
   }
 
   /** True where softmax is defined on {@code logits} (non-null, no NaN, not all -Infinity). */
@@ -43,6 +56,16 @@ public final class SoftmaxColumns {
     return call(DataTypes.DoubleType,
         method(type, "argmaxOfVector", "argmaxOfDoubles", "argmaxOfFloats"),
         List.of(CatalystCompat.expression(result)), true);
+  }
+
+  /** The arguments that every softmax call takes, in order; a mutable list. */
+  private static List<Expression> settings(Column logits, String column, double temperature,
+      boolean logSpace, boolean failOnInvalid) {
+    return new ArrayList<>(List.of(CatalystCompat.expression(logits),
+        Literal.create(temperature, DataTypes.DoubleType),
+        Literal.create(logSpace, DataTypes.BooleanType),
+        Literal.create(failOnInvalid, DataTypes.BooleanType),
+        Literal.create(column, DataTypes.StringType)));
   }
 
   private static String method(LogitsType type, String vector, String doubles, String floats) {

@@ -22,7 +22,7 @@ import java.util.Map;
  * float measures do the same in float ulps. An infinite or NaN output is infinitely wrong unless
  * the exact value rounds to that same infinity.
  */
-final class ExactSoftmax {
+public final class ExactSoftmax {
 
   /** 40 significant digits: the reference's own error is far below a double's 17. */
   static final MathContext PRECISION = new MathContext(40);
@@ -55,7 +55,7 @@ final class ExactSoftmax {
    * @param temperature finite and &gt; 0
    * @throws IllegalArgumentException for any other row or temperature
    */
-  static ExactSoftmax of(double[] logits, double temperature) {
+  public static ExactSoftmax of(double[] logits, double temperature) {
     if (!(temperature > 0.0 && temperature <= Double.MAX_VALUE)) {
       throw new IllegalArgumentException(
           "the reference needs a finite temperature > 0, not " + temperature);
@@ -102,29 +102,29 @@ final class ExactSoftmax {
     return new ExactSoftmax(probabilities, logProbabilities);
   }
 
-  int size() {
+  public int size() {
     return probabilities.length;
   }
 
   /** The exact probability of entry {@code i} rounded to the nearest double. */
-  double probability(int i) {
+  public double probability(int i) {
     return probabilities[i].doubleValue();
   }
 
   /** The exact log-probability of entry {@code i} rounded to the nearest double. */
-  double logProbability(int i) {
+  public double logProbability(int i) {
     return logProbabilities[i] == null
         ? Double.NEGATIVE_INFINITY
         : logProbabilities[i].doubleValue();
   }
 
   /** The error of {@code actual} as probability {@code i}, in ulps of the exact value. */
-  double probabilityUlps(int i, double actual) {
+  public double probabilityUlps(int i, double actual) {
     return ulps(actual, probabilities[i]);
   }
 
   /** The error of {@code actual} as log-probability {@code i}, in ulps of max(1, |exact|). */
-  double logProbabilityUlps(int i, double actual) {
+  public double logProbabilityUlps(int i, double actual) {
     return logProbabilities[i] == null
         ? exactlyNegativeInfinity(actual)
         : logUlps(actual, logProbabilities[i]);
@@ -134,7 +134,7 @@ final class ExactSoftmax {
    * The error of a float {@code actual} as probability {@code i}, in float ulps of the exact
    * value.
    */
-  double floatProbabilityUlps(int i, float actual) {
+  public double floatProbabilityUlps(int i, float actual) {
     return floatUlps(actual, probabilities[i]);
   }
 
@@ -142,7 +142,7 @@ final class ExactSoftmax {
    * The error of a float {@code actual} as log-probability {@code i}, in float ulps of
    * max(1, |exact|).
    */
-  double floatLogProbabilityUlps(int i, float actual) {
+  public double floatLogProbabilityUlps(int i, float actual) {
     return logProbabilities[i] == null
         ? exactlyNegativeInfinity(actual)
         : floatLogUlps(actual, logProbabilities[i]);

@@ -1,0 +1,74 @@
+package io.github.sparksoftmax.job;
+
+import java.util.Locale;
+
+/**
+ * The flags of {@code SoftmaxJob}, with their help and defaults. The command line spells a flag
+ * {@code --name VALUE} (or {@code --name=VALUE}; a switch takes no value), and a {@code --conf}
+ * properties file {@code name=VALUE}, with {@code true} or {@code false} for a switch.
+ */
+public enum JobFlag {
+  INPUT("PATH", null, "input: a file, a directory or a glob (required)"),
+  OUTPUT("PATH", null, "output directory (required)"),
+  FORMAT("FMT", null, "input format: parquet, orc, json or csv (default: from the input's"
+      + " extension, else parquet)"),
+  OUTPUT_FORMAT("FMT", "parquet", "output format: parquet, orc, json or csv"),
+  INPUT_COL("NAME", "logits", "column of logits: vector, array<double> or array<float>"),
+  LOGIT_COLS("A,B,...", null, "instead of --input-col, the numeric columns that hold the logits,"
+      + " in class order (needed for csv input unless --logit-prefix)"),
+  LOGIT_PREFIX("PREFIX", null, "instead of --input-col, the numeric columns whose names start with"
+      + " PREFIX, in the input's column order"),
+  OUTPUT_COL("NAME", "probability", "column of probabilities (or log-probabilities)"),
+  TEMPERATURE("T", "1.0", "the logits are divided by T (finite, > 0) before softmax"),
+  LOG_SOFTMAX(null, "false", "output log-probabilities"),
+  HANDLE_INVALID("POLICY", "error", "a row with null logits, a null or NaN logit, or only -Infinity"
+      + " logits: error (exit 1), skip (drop it) or keep (NaN, or null for a null row)"),
+  PREDICTION_COL("NAME", "", "if set, also write the argmax class index to this column"),
+  MODE("MODE", "error", "error: fail if the output exists; overwrite: replace it once the new"
+      + " output is complete"),
+  SHOW("N", "0", "print the first N rows of the written output"),
+  CONF("FILE", null, "a properties file of these flags (name=value); the command line wins");
+
+  private final String valueName;
+  private final String defaultValue;
+  private final String help;
+
+  JobFlag(String valueName, String defaultValue, String help) {
+    this.valueName = valueName;
+    this.defaultValue = defaultValue;
+    this.help = help;
+  }
+
+  /** The name as written in a properties file: {@code output-format} for {@code --output-format}. */
+  public String key() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /** True for a switch, a flag that takes no value on the command line. */
+  public boolean isSwitch() {
+    return valueName == null;
+  }
+
+  /** The value used when neither the command line nor the properties file sets the flag; or null. */
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  /** The flag named {@code key} (without the dashes), or null. */
+  public static JobFlag ofKey(String key) {
+    for (JobFlag flag : values()) {
+      if (flag.key().equals(key)) {
+        return flag;
+      }
+    }
+    return null;
+  }
+
+  /** One line of {@code --help}: the flag, its value and its help, with the default if any. */
+  String helpLine() {
+    String usage = "--" + key() + (isSwitch() ? "" : " " + valueName);
+    boolean showDefault = defaultValue != null && !defaultValue.isEmpty() && !isSwitch();
+    return String.format(Locale.ROOT, "  %-24s %s%s", usage, help,
+        showDefault ? " (default " + defaultValue + ")" : "");
+  }
+}

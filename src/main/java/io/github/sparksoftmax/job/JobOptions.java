@@ -1,0 +1,233 @@
+package io.github.sparksoftmax.job;
+
+import io.github.sparksoftmax.stage.HandleInvalid;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The settings of one run of the job, from the command line and an optional {@code --conf}
+ * properties file (the command line wins), checked as far as they can be without reading data:
+ * {@link #parse} raises every problem as a {@link JobFailure#usage usage error}.
+ */
+public final class JobOptions {
+  private final Map<JobFlag, String> values;
+  private final String input;
+  private final String output;
+  private final DataFormat inputFormat;
+  private final DataFormat outputFormat;
+  private final String inputCol;
+  private final List<String> logitCols;
+  private final String logitPrefix;
+  private final String outputCol;
+  private final double temperature;
+  private final boolean logSoftmax;
+  private final String handleInvalid;
+  private final String predictionCol;
+  private final boolean overwrite;
+  private final int show;
+
+  private JobOptions(Map<JobFlag, String> values) {
+    this.values = values;
+    input = required(JobFlag.INPUT);
+    output = required(JobFlag.OUTPUT);
+    inputFormat = values.containsKey(JobFlag.FORMAT) ? format(JobFlag.FORMAT)
+        : DataFormat.ofPath(input);
+    outputFormat = format(JobFlag.OUTPUT_FORMAT);
+    inputCol = columnName(JobFlag.INPUT_COL);
+    logitCols = values.containsKey(JobFlag.LOGIT_COLS) ? columnNames(JobFlag.LOGIT_COLS)
+        : Collections.emptyList();
+    logitPrefix = values.containsKey(JobFlag.LOGIT_PREFIX) ? columnName(JobFlag.LOGIT_PREFIX)
+        : null;
+    outputCol = columnName(JobFlag.OUTPUT_COL);
+    temperature = positiveNumber(JobFlag.TEMPERATURE);
+    logSoftmax = bool(JobFlag.LOG_SOFTMAX);
+    handleInvalid = oneOf(JobFlag.HANDLE_INVALID, HandleInvalid.NAMES);
+    predictionCol = value(JobFlag.PREDICTION_COL).isEmpty() ? ""
+        : columnName(JobFlag.PREDICTION_COL);
+    overwrite = oneOf(JobFlag.MODE, List.of("error", "overwrite")).equals("overwrite");
+    show = count(JobFlag.SHOW);
+    requireOneLogitsSource();
+  }
+
+  /**
+   * Parses and checks the flags.
+   *
+   * @param args the command line, without {@code --help}
+   * @throws JobFailure a usage error naming the flag, the properties key or the argument at fault
+   */
+  public static JobOptions parse(String[] args) {
+    return new JobOptions(FlagValues.read(args));
+  }
+
+  /** True when the command line asks for help ({@code --help} or {@code -h}). */
+  public static boolean wantsHelp(String[] args) {
+    return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
+  }
+
+  /** The text of {@code --help}. */
+  public static String help() {
+    return "Usage: spark-submit --class io.github.sparksoftmax.SoftmaxJob JAR --input PATH"
+        + " --output PATH [FLAGS]\n"
+        + "Reads a dataset, adds the softmax of its logits and writes it with every input"
+        + " column.\n\n"
+        + Arrays.stream(JobFlag.values()).map(JobFlag::helpLine).collect(Collectors.joining("\n"))
+        + "\n  --help                   print this help\n\n"
+        + "Exit codes: 0 done, " + JobFailure.USAGE + " usage error, " + JobFailure.DATA
+        + " data error (input, output or an invalid row).";
+  }
+
+  public String input() {
+    return input;
+  }
+
+  public String output() {
+    return output;
+  }
+
+  public DataFormat inputFormat() {
+    return inputFormat;
+  }
+
+  public DataFormat outputFormat() {
+    return outputFormat;
+  }
+
+  /** The logits column; not used when {@link #logitCols} or {@link #logitPrefix} is set. */
+  public String inputCol() {
+    return inputCol;
+  }
+
+  /** The columns to assemble the logits from, in order; empty when not set. */
+  public List<String> logitCols() {
+    return logitCols;
+  }
+
+  /** The name prefix of the columns to assemble the logits from; null when not set. */
+  public String logitPrefix() {
+    return logitPrefix;
+  }
+
+  public String outputCol() {
+    return outputCol;
+  }
+
+  public double temperature() {
+    return temperature;
+  }
+
+  public boolean logSoftmax() {
+    return logSoftmax;
+  }
+
+  /** {@code error}, {@code skip} or {@code keep}. */
+  public String handleInvalid() {
+    return handleInvalid;
+  }
+
+  /** The argmax column, or empty for none. */
+  public String predictionCol() {
+    return predictionCol;
+  }
+
+  /** True for {@code --mode overwrite}. */
+  public boolean overwrite() {
+    return overwrite;
+  }
+
+  /** How many output rows to print (0 for none). */
+  public int show() {
+    return show;
+  }
+
+  private String value(JobFlag flag) {
+    return values.getOrDefault(flag, flag.defaultValue());
+  }
+
+  private String required(JobFlag flag) {
+    String value = value(flag);
+    if (value == null || value.isBlank()) {
+      throw JobFailure.usage("--" + flag.key() + " is required");
+    }
+    return value;
+  }
+
+  private DataFormat format(JobFlag flag) {
+    DataFormat format = DataFormat.named(value(flag));
+    if (format == null) {
+      throw invalid(flag, DataFormat.NAMES);
+    }
+    return format;
+  }
+
+  private String columnName(JobFlag flag) {
+    String name = value(flag);
+    if (name.isBlank()) {
+      throw invalid(flag, "a column name");
+    }
+    return name;
+  }
+
+  private List<String> columnNames(JobFlag flag) {
+    List<String> names = Arrays.stream(value(flag).split(",", -1)).map(String::trim)
+        .collect(Collectors.toList());
+    if (names.contains("")) {
+      throw invalid(flag, "a comma-separated list of column names");
+    }
+    return names;
+  }
+
+  private double positiveNumber(JobFlag flag) {
+    try {
+      double t = Double.parseDouble(value(flag));
+      if (t > 0.0 && t <= Double.MAX_VALUE) {
+        return t;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, as for an out-of-range number
+    }
+    throw invalid(flag, "a finite number > 0");
+  }
+
+  private boolean bool(JobFlag flag) {
+    return oneOf(flag, List.of("true", "false")).equals("true");
+  }
+
+  private int count(JobFlag flag) {
+    try {
+      int n = Integer.parseInt(value(flag));
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below, as for a negative number
+    }
+    throw invalid(flag, "a whole number >= 0");
+  }
+
+  private String oneOf(JobFlag flag, List<String> allowed) {
+    String value = value(flag);
+    if (!allowed.contains(value)) {
+      throw invalid(flag, "one of " + String.join(", ", allowed));
+    }
+    return value;
+  }
+
+  private void requireOneLogitsSource() {
+    boolean assembled = !logitCols.isEmpty() || logitPrefix != null;
+    if (!logitCols.isEmpty() && logitPrefix != null) {
+      throw JobFailure.usage("--logit-cols and --logit-prefix exclude each other");
+    }
+    if (!assembled && inputFormat == DataFormat.CSV) {
+      throw JobFailure.usage("csv input cannot hold a vector or an array: name the logit"
+          + " columns with --logit-cols or --logit-prefix");
+    }
+  }
+
+  private JobFailure invalid(JobFlag flag, String expected) {
+    return JobFailure.usage("--" + flag.key() + " must be " + expected + ", got '" + value(flag)
+        + "'");
+  }
+}

@@ -1,0 +1,94 @@
+package io.github.sparksoftmax.job;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts the logits where the softmax stage reads them: the column named by {@code --input-col}.
+ * With {@code --logit-cols} or {@code --logit-prefix}, that column is added, as the
+ * {@code array<double>} of the named numeric columns in order (a null cell is a null entry, so an
+ * invalid row); the job drops it again before writing. An array of another numeric type (JSON
+ * integers are read as {@code array<bigint>}) is cast to {@code array<double>} in place.
+ */
+final class LogitsSource {
+  private static final Logger LOG = LoggerFactory.getLogger(LogitsSource.class);
+
+  private LogitsSource() {}
+
+  /** True when the logits are assembled from several columns into a column the job adds. */
+  static boolean isAssembled(JobOptions options) {
+    return !options.logitCols().isEmpty() || options.logitPrefix() != null;
+  }
+
+  /**
+   * The input with its logits in the column {@code options.inputCol()}.
+   *
+   * @throws JobFailure a data error if a named column is missing or not numeric, if no column has
+   *     the prefix, or if the assembled column's name is taken
+   */
+  static Dataset<Row> prepare(Dataset<Row> input, JobOptions options) {
+    StructType schema = input.schema();
+    String target = options.inputCol();
+    List<String> names = Arrays.asList(schema.fieldNames());
+    if (!isAssembled(options)) {
+      return names.contains(target) && needsCast(schema.apply(target).dataType())
+          ? input.withColumn(target, column(target).cast(
+              DataTypes.createArrayType(DataTypes.DoubleType)))
+          : input;
+    }
+    if (names.contains(target)) {
+      throw JobFailure.data("the input already has a column '" + target + "', the name of the"
+          + " assembled logits column: set --input-col to another name");
+    }
+    List<String> sources = options.logitPrefix() == null ? options.logitCols()
+        : names.stream().filter(n -> n.startsWith(options.logitPrefix()))
+            .collect(Collectors.toList());
+    if (sources.isEmpty()) {
+      throw JobFailure.data("no column name starts with --logit-prefix '" + options.logitPrefix()
+          + "'; the columns are " + String.join(", ", names));
+    }
+    String flag = options.logitPrefix() == null ? "--logit-cols" : "--logit-prefix";
+    for (String name : sources) {
+      if (!names.contains(name)) {
+        throw JobFailure.data("column '" + name + "' named by " + flag + " does not exist; the"
+            + " columns are " + String.join(", ", names));
+      }
+      StructField field = schema.apply(name);
+      if (!(field.dataType() instanceof NumericType)) {
+        throw JobFailure.data("column '" + name + "' named by " + flag + " must be numeric but"
+            + " is " + field.dataType().catalogString());
+      }
+    }
+    LOG.info("Assembling the logits from {} into '{}'", String.join(", ", sources), target);
+    Column[] logits = sources.stream().map(n -> column(n).cast(DataTypes.DoubleType))
+        .toArray(Column[]::new);
+    return input.withColumn(target, functions.array(logits));
+  }
+
+  /** A column by its exact name, even one with dots or backticks. */
+  static Column column(String name) {
+    return functions.col("`" + name.replace("`", "``") + "`");
+  }
+
+  private static boolean needsCast(DataType type) {
+    if (!(type instanceof ArrayType)) {
+      return false;
+    }
+    DataType element = ((ArrayType) type).elementType();
+    return element instanceof NumericType && !element.equals(DataTypes.DoubleType)
+        && !element.equals(DataTypes.FloatType);
+  }
+}

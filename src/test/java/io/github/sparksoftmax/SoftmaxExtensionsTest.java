@@ -1,0 +1,86 @@
+package io.github.sparksoftmax;
+
+import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
+import static io.github.sparksoftmax.sql.SqlTestRows.FLOAT_TOLERANCE;
+import static io.github.sparksoftmax.sql.SqlTestRows.LOG_PROBABILITIES;
+import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sparksoftmax.sql.SqlTestRows;
+import io.github.sparksoftmax.stage.LogitsType;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SQL functions by configuration alone: a session started with
+ * {@code spark.sql.extensions=io.github.sparksoftmax.SoftmaxExtensions} and nothing else.
+ */
+class SoftmaxExtensionsTest {
+
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void startSparkWithTheExtension() {
+    spark = SparkSession.builder()
+        .master("local[2]")
+        .appName("SoftmaxExtensionsTest")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.extensions", "io.github.sparksoftmax.SoftmaxExtensions")
+        .getOrCreate();
+    SqlTestRows.createLogitsView(spark);
+  }
+
+  @AfterAll
+  static void stopSpark() {
+    spark.stop();
+    spark = null;
+  }
+
+  @Test
+  void bothFunctionsAnswerPlainSql() {
+    Row row = spark.sql("SELECT softmax(array(0D, ln(2D), ln(3D))),"
+        + " log_softmax(array(0D, ln(2D), ln(3D)))").first();
+    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
+    assertRow(LOG_PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
+  }
+
+  @Test
+  void eachInputTypeGivesItsOwnResultType() {
+    Dataset<Row> result = spark.sql("SELECT softmax(vec, 2) AS v, softmax(dbl, 2) AS d,"
+        + " log_softmax(flt, 2) AS f FROM logits WHERE id = 7");
+    assertEquals(SQLDataTypes.VectorType(), result.schema().apply("v").dataType());
+    assertEquals(DataTypes.createArrayType(DataTypes.DoubleType),
+        result.schema().apply("d").dataType());
+    assertEquals(DataTypes.createArrayType(DataTypes.FloatType),
+        result.schema().apply("f").dataType());
+    Row row = result.first();
+    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
+    assertRow(PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
+    assertRow(LOG_PROBABILITIES, row.get(2), FLOAT_TOLERANCE);
+  }
+
+  @Test
+  void everyNewSessionHasThem() {
+    Row row = spark.newSession().sql("SELECT softmax(array(0D, ln(3D)))").first();
+    assertRow(new double[] {0.25, 0.75}, row.get(0), DOUBLE_TOLERANCE);
+  }
+
+  @Test
+  void unsupportedTypeFailsAnalysis() {
+    AnalysisException e = assertThrows(AnalysisException.class,
+        () -> spark.sql("SELECT log_softmax(id) FROM logits"));
+    assertTrue(e.getMessage().contains("must be a " + LogitsType.EXPECTED + " column"),
+        e.getMessage());
+  }
+}

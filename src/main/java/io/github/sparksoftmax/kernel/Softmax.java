@@ -19,6 +19,10 @@ import java.util.Arrays;
  * other entry gets 0; a row with a NaN entry, or whose entries are all {@code -Infinity}, is invalid:
  * the output is filled with NaN and the returned {@link RowStatus} says why.
  *
+ * <p>Dense rows are computed by a SIMD kernel on {@code jdk.incubator.vector} when that module is
+ * resolved at run time (see {@link #simdEnabled()}), and by a scalar loop otherwise; both keep the
+ * same semantics and accuracy.
+ *
  * <p>Every method writes into a caller-provided output array and allocates nothing else (except
  * the float path, which widens its row once). {@code out} may be the same array as the logits.
  */
@@ -39,8 +43,27 @@ public final class Softmax {
    */
   public static RowStatus softmax(double[] logits, double temperature, boolean logSpace, double[] out) {
     requireValidTemperature(temperature);
+    requireCapacity(out, logits.length);
+    DenseSoftmax vectorKernel = DenseKernels.VECTOR;
+    if (vectorKernel != null && vectorKernel.trySoftmax(logits, temperature, logSpace, out)) {
+      return RowStatus.VALID;
+    }
+    return scalarSoftmax(logits, temperature, logSpace, out);
+  }
+
+  /**
+   * True when dense rows go through the SIMD kernel on {@code jdk.incubator.vector}; see
+   * {@link DenseKernels} for when that is (the module must be resolved, e.g. with
+   * {@code --add-modules jdk.incubator.vector}, and {@code -Dspark.softmax.simd=false} turns it off).
+   * Both kernels meet the same accuracy contract.
+   */
+  public static boolean simdEnabled() {
+    return DenseKernels.VECTOR != null;
+  }
+
+  /** The scalar dense kernel: arguments already checked. */
+  static RowStatus scalarSoftmax(double[] logits, double temperature, boolean logSpace, double[] out) {
     int n = logits.length;
-    requireCapacity(out, n);
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       double v = logits[i];
@@ -263,7 +286,7 @@ public final class Softmax {
    * so that the roundings of the subtraction and the division do not reach the result. {@code max}
    * is finite and not below {@code x}.
    */
-  private static double shifted(double x, double max, double t, boolean logSpace, double logSum) {
+  static double shifted(double x, double max, double t, boolean logSpace, double logSum) {
     double a = x;
     double b = max;
     double s = t;
@@ -305,7 +328,7 @@ public final class Softmax {
   }
 
   /** Knuth's TwoSum: the exact rounding error of {@code s = a + b}. */
-  private static double twoSumError(double a, double b, double s) {
+  static double twoSumError(double a, double b, double s) {
     double bVirtual = s - a;
     double aVirtual = s - bVirtual;
     return (a - aVirtual) + (b - bVirtual);

@@ -23,7 +23,6 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 public final class InternalSoftmax {
   private static final byte SPARSE = 0;
-  private static final byte DENSE = 1;
   private static final int TYPE = 0;
   private static final int SIZE = 1;
   private static final int INDICES = 2;
@@ -181,8 +180,7 @@ public final class InternalSoftmax {
 
   /** VectorUDT's internal form of a dense vector. */
   static InternalRow denseVector(double[] values) {
-    return new GenericInternalRow(
-        new Object[] {DENSE, null, null, UnsafeArrayData.fromPrimitiveArray(values)});
+    return DenseVectorRow.of(values);
   }
 
   /** The top {@code k} entries of a result row as VectorUDT's internal sparse vector, or null. */

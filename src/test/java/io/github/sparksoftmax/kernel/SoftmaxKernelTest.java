@@ -452,8 +452,8 @@ class SoftmaxKernelTest {
     assertFloatsWithinContract(exact, p, logP, Arrays.toString(logits) + " / " + temperature);
   }
 
-  private static void assertWithinContract(
-      ExactSoftmax exact, double[] p, double[] logP, String row) {
+  /** Also used by {@link VectorSoftmaxTest}: one statement of the contract for both kernels. */
+  static void assertWithinContract(ExactSoftmax exact, double[] p, double[] logP, String row) {
     for (int i = 0; i < exact.size(); i++) {
       int at = i;
       double bound = isSubnormal(exact.probability(i)) ? SUBNORMAL_MIN_VALUES : PROBABILITY_ULPS;

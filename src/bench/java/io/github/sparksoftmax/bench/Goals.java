@@ -1,0 +1,51 @@
+package io.github.sparksoftmax.bench;
+
+import java.util.List;
+
+/**
+ * The performance goals of the softmax stage, each "ours takes at most {@code f} times as long as
+ * another contender", checked on the benchmark's tables. Ours is SoftmaxTransformer, probabilities.
+ */
+final class Goals {
+
+  private Goals() {}
+
+  static void print(List<Table> tables) {
+    System.out.println("Goals: time of ours / time of the other (medians)");
+    for (Table table : tables) {
+      if (table.title.startsWith("sparse")) {
+        check(table, Contenders.DENSIFY_THEN_SOFTMAX, 1.0 / 5);
+        continue;
+      }
+      int width = Integer.parseInt(table.title.replaceAll("^dense k=(\\d+).*$", "$1"));
+      if (width == 10) {
+        check(table, Contenders.IDENTITY_UDF, 1.2);
+        check(table, Contenders.NORMALIZER, 0.6);
+        check(table, Contenders.SQL, 1.0 / 10);
+      } else {
+        check(table, Contenders.SQL, Double.NaN);
+      }
+      if (width >= 1000) {
+        check(table, Contenders.HAND_UDF, 0.6);
+      }
+    }
+  }
+
+  /**
+   * Prints ours / other, by wall-clock and by CPU time, and unless {@code atMost} is NaN whether
+   * each is at most {@code atMost}.
+   */
+  private static void check(Table table, Contenders other, double atMost) {
+    double wall = 1.0 / table.ratio(other, Contenders.SOFTMAX);
+    double cpu = 1.0 / table.cpuRatio(other, Contenders.SOFTMAX);
+    System.out.printf("  %s vs %s: wall %.3f %s, CPU %.3f %s%n", table.title, other.label,
+        wall, verdict(wall, atMost), cpu, verdict(cpu, atMost));
+  }
+
+  private static String verdict(double fraction, double atMost) {
+    if (Double.isNaN(atMost)) {
+      return "";
+    }
+    return String.format("(goal <= %.2f %s)", atMost, fraction <= atMost ? "MET" : "NOT MET");
+  }
+}

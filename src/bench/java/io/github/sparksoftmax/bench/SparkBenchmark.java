@@ -1,0 +1,181 @@
+package io.github.sparksoftmax.bench;
+
+import io.github.sparksoftmax.kernel.Softmax;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Times the softmax stage against the other ways of computing it in Spark, in one {@code local[2]}
+ * JVM: for each row width, one cached DataFrame; every contender is warmed up, then the contenders
+ * take turns for several rounds, each run fully evaluated by the {@code noop} sink. Prints the
+ * median wall-clock time and the median executor CPU time of each, with their ratios to the first
+ * contender (this project's stage), then the goals.
+ *
+ * <p>Arguments, all optional, as {@code key=value}: {@code elements} (logits per DataFrame,
+ * default 80,000,000) and {@code maxRows} (default 2,000,000), which set the row count of each
+ * width to {@code min(maxRows, elements / k)} so that each run takes about 0.3-2 s here;
+ * {@code widths} (default 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for
+ * no sparse run), {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),
+ * {@code partitions} (4). {@code quick} stands for
+ * {@code elements=8000000 maxRows=200000 warmup=1 rounds=3}.
+ */
+public final class SparkBenchmark {
+
+  private static final List<Contenders> DENSE_CONTENDERS = List.of(Contenders.SOFTMAX,
+      Contenders.LOG_SOFTMAX, Contenders.NORMALIZER, Contenders.IDENTITY_UDF, Contenders.HAND_UDF,
+      Contenders.SQL);
+  private static final List<Contenders> SPARSE_CONTENDERS =
+      List.of(Contenders.SOFTMAX, Contenders.DENSIFY_THEN_SOFTMAX);
+
+  private final Settings settings;
+  private final SparkSession spark;
+  private final TaskCpuTime cpuTime = new TaskCpuTime();
+
+  private SparkBenchmark(Settings settings, SparkSession spark) {
+    this.settings = settings;
+    this.spark = spark;
+    spark.sparkContext().addSparkListener(cpuTime);
+  }
+
+  public static void main(String[] args) throws InterruptedException {
+    Settings settings = Settings.parse(args);
+    SparkSession spark = SparkSession.builder()
+        .master("local[2]")
+        .appName("spark-softmax-benchmark")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .getOrCreate();
+    System.out.printf("%s; SIMD kernel %s; %d cores; Java %s%n", settings,
+        Softmax.simdEnabled() ? "on" : "off", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    SparkBenchmark benchmark = new SparkBenchmark(settings, spark);
+    List<Table> tables = new ArrayList<>();
+    for (int width : settings.widths) {
+      tables.add(benchmark.run("dense k=" + width, width, 1.0, DENSE_CONTENDERS));
+    }
+    if (settings.sparseWidth > 0) {
+      tables.add(benchmark.run(String.format(Locale.ROOT, "sparse k=%d, %.0f%% non-zero",
+          settings.sparseWidth, 100 * settings.density), settings.sparseWidth, settings.density,
+          SPARSE_CONTENDERS));
+    }
+    System.out.println();
+    tables.forEach(Table::print);
+    Goals.print(tables);
+    spark.stop();
+  }
+
+  private Table run(String title, int width, double density, List<Contenders> contenders)
+      throws InterruptedException {
+    long rows = Math.max(1, Math.min(settings.maxRows, settings.elements / width));
+    Dataset<Row> data = logits(rows, width, density).cache();
+    data.count();
+    Map<Contenders, List<Double>> seconds = new EnumMap<>(Contenders.class);
+    Map<Contenders, List<Double>> cpuSeconds = new EnumMap<>(Contenders.class);
+    for (int round = -settings.warmup; round < settings.rounds; round++) {
+      for (Contenders contender : contenders) {
+        Dataset<Row> result = contender.apply(data);
+        cpuTime.reset();
+        long start = System.nanoTime();
+        result.write().format("noop").mode("overwrite").save();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double cpu = cpuTime.seconds(settings.partitions);
+        if (round >= 0) {
+          seconds.computeIfAbsent(contender, c -> new ArrayList<>()).add(elapsed);
+          cpuSeconds.computeIfAbsent(contender, c -> new ArrayList<>()).add(cpu);
+        }
+      }
+      System.out.printf("%s, %s round %d done%n", title, round < 0 ? "warm-up" : "timed", round);
+    }
+    data.unpersist(true);
+    return new Table(title + ", " + rows + " rows", contenders, seconds, cpuSeconds);
+  }
+
+  /** {@code rows} vectors of {@code width} logits, N(0, 3^2); sparse when {@code density < 1}. */
+  private Dataset<Row> logits(long rows, int width, double density) {
+    StructType schema = new StructType().add("x", SQLDataTypes.VectorType(), false);
+    MapFunction<Long, Row> row = id -> {
+      SplittableRandom random = new SplittableRandom(id);
+      if (density >= 1.0) {
+        double[] values = new double[width];
+        Arrays.setAll(values, i -> 3.0 * gaussian(random));
+        return RowFactory.create(Vectors.dense(values));
+      }
+      int nonZeros = Math.max(1, (int) Math.round(width * density));
+      int[] indices = random.ints(0, width).distinct().limit(nonZeros).sorted().toArray();
+      double[] values = new double[nonZeros];
+      Arrays.setAll(values, i -> 3.0 * gaussian(random));
+      return RowFactory.create(Vectors.sparse(width, indices, values));
+    };
+    return spark.range(0, rows, 1, settings.partitions).map(row, Encoders.row(schema));
+  }
+
+  private static double gaussian(SplittableRandom random) {
+    double u = random.nextDouble();
+    double v = random.nextDouble();
+    return Math.sqrt(-2.0 * Math.log1p(-u)) * Math.cos(2.0 * Math.PI * v);
+  }
+
+  /** The command-line settings. */
+  private static final class Settings {
+    long elements = 80_000_000L;
+    long maxRows = 2_000_000L;
+    int[] widths = {10, 100, 1000, 32768};
+    int sparseWidth = 10_000;
+    double density = 0.05;
+    int warmup = 2;
+    int rounds = 5;
+    int partitions = 4;
+
+    static Settings parse(String[] args) {
+      Settings settings = new Settings();
+      for (String arg : args) {
+        if (arg.equals("quick")) {
+          settings.elements = 8_000_000L;
+          settings.maxRows = 200_000L;
+          settings.warmup = 1;
+          settings.rounds = 3;
+          continue;
+        }
+        String[] pair = arg.split("=", 2);
+        if (pair.length != 2) {
+          throw new IllegalArgumentException("expected key=value or quick, not " + arg);
+        }
+        String value = pair[1];
+        switch (pair[0]) {
+          case "elements": settings.elements = Long.parseLong(value); break;
+          case "maxRows": settings.maxRows = Long.parseLong(value); break;
+          case "widths": settings.widths = Arrays.stream(value.split(","))
+              .filter(w -> !w.isEmpty()).mapToInt(Integer::parseInt).toArray(); break;
+          case "sparseWidth": settings.sparseWidth = Integer.parseInt(value); break;
+          case "density": settings.density = Double.parseDouble(value); break;
+          case "warmup": settings.warmup = Integer.parseInt(value); break;
+          case "rounds": settings.rounds = Integer.parseInt(value); break;
+          case "partitions": settings.partitions = Integer.parseInt(value); break;
+          default: throw new IllegalArgumentException("unknown setting " + pair[0]);
+        }
+      }
+      return settings;
+    }
+
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "elements=%d maxRows=%d widths=%s sparseWidth=%d "
+          + "density=%s warmup=%d rounds=%d partitions=%d", elements, maxRows,
+          Arrays.toString(widths), sparseWidth, density, warmup, rounds, partitions);
+    }
+  }
+}

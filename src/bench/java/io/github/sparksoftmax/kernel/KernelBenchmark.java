@@ -1,0 +1,80 @@
+package io.github.sparksoftmax.kernel;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One dense row of {@code k} logits through the scalar kernel, the SIMD kernel, and a bare
+ * {@link Math#exp} loop over the same row (the per-element floor of any softmax that calls
+ * {@code Math.exp}). Each operation allocates its output row, as a Spark stage does, so
+ * {@code -prof gc} should report about {@code 8 * k + 16} bytes per operation and nothing more.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 10, time = 200, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 15, time = 200, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(1)
+public class KernelBenchmark {
+
+  @Param({"10", "100", "1000", "32768"})
+  int k;
+
+  @Param({"false"})
+  boolean logSpace;
+
+  @Param({"1.0"})
+  double temperature;
+
+  private double[] logits;
+  private DenseSoftmax vectorKernel;
+
+  @Setup
+  public void setUp() {
+    Random random = new Random(42);
+    logits = new double[k];
+    for (int i = 0; i < k; i++) {
+      logits[i] = 3.0 * random.nextGaussian();
+    }
+    vectorKernel = DenseKernels.VECTOR;
+    if (vectorKernel == null) {
+      throw new IllegalStateException("the SIMD kernel is off: run with --add-modules jdk.incubator.vector");
+    }
+  }
+
+  @Benchmark
+  public double[] mathExpLoop() {
+    double[] out = new double[k];
+    for (int i = 0; i < k; i++) {
+      out[i] = Math.exp(logits[i]);
+    }
+    return out;
+  }
+
+  @Benchmark
+  public double[] scalar() {
+    double[] out = new double[k];
+    Softmax.scalarSoftmax(logits, temperature, logSpace, out);
+    return out;
+  }
+
+  @Benchmark
+  public double[] simd() {
+    double[] out = new double[k];
+    if (!vectorKernel.trySoftmax(logits, temperature, logSpace, out)) {
+      throw new IllegalStateException("the SIMD kernel declined the row");
+    }
+    return out;
+  }
+}

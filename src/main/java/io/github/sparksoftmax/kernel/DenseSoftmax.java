@@ -1,0 +1,20 @@
+package io.github.sparksoftmax.kernel;
+
+/**
+ * A fast path for dense rows. It declines, writing nothing, every row it does not handle, so the
+ * scalar kernel stays the single place where special rows (NaN, infinite maximum, too short) are
+ * decided.
+ */
+interface DenseSoftmax {
+
+  /**
+   * Computes the softmax (or log-softmax) of {@code logits} into {@code out} as
+   * {@link Softmax#softmax(double[], double, boolean, double[])} does, or declines.
+   *
+   * @param temperature already checked finite and &gt; 0
+   * @param out already checked to hold {@code logits.length} values; may be {@code logits}
+   * @return true when {@code out} holds the result; false when the row was declined and neither
+   *     array was written
+   */
+  boolean trySoftmax(double[] logits, double temperature, boolean logSpace, double[] out);
+}

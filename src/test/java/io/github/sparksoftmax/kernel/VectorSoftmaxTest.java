@@ -1,0 +1,156 @@
+package io.github.sparksoftmax.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The SIMD kernel against the high-precision reference (with the contract of
+ * {@link SoftmaxKernelTest}) and against the scalar kernel. The test JVM
+ * resolves {@code jdk.incubator.vector} (see the surefire argLine), so both kernels run here.
+ */
+class VectorSoftmaxTest {
+
+  private static final double NEG_INF = Double.NEGATIVE_INFINITY;
+  private static final double POS_INF = Double.POSITIVE_INFINITY;
+
+  private final VectorSoftmax simd = new VectorSoftmax();
+
+  @Test
+  void simdKernelIsSelectedOnX86WhenTheModuleIsResolved() {
+    String arch = System.getProperty("os.arch");
+    assumeTrue(arch.equals("amd64") || arch.equals("x86_64"));
+    assertTrue(Softmax.simdEnabled());
+  }
+
+  static Stream<Arguments> randomRows() {
+    Random random = new Random(20240611L);
+    int[] widths = {8, 9, 10, 15, 16, 17, 31, 33, 100, 1000};
+    double[] spreads = {1.0, 40.0, 700.0};
+    double[] temperatures = {1.0, 0.3, 3.7};
+    Stream.Builder<Arguments> rows = Stream.builder();
+    for (int k : widths) {
+      for (double spread : spreads) {
+        double offset = random.nextBoolean() ? 0.0 : 1e5 * random.nextGaussian();
+        double[] row = new double[k];
+        for (int i = 0; i < k; i++) {
+          row[i] = offset + spread * random.nextGaussian();
+        }
+        for (double t : temperatures) {
+          rows.add(Arguments.of(k + " logits, spread " + spread + ", t=" + t, row, t));
+        }
+      }
+    }
+    return rows.build();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("randomRows")
+  void simdAndScalarKernelsMeetTheContractOnRandomRows(String name, double[] row, double t) {
+    assertBothKernelsWithinContract(row, t);
+  }
+
+  static Stream<Arguments> rowsTheSimdKernelComputes() {
+    double[] spreadAtBothEnds = {-1e308, 3.0, 1e308, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5, -2.0};
+    return Stream.of(
+        Arguments.of("-Infinity in the vector part and the tail",
+            new double[] {NEG_INF, 1, 2, 3, NEG_INF, 5, 6, 7, 8, NEG_INF, 10}, 1.0),
+        Arguments.of("-Infinity, temperature below 1",
+            new double[] {NEG_INF, 1, 2, 3, NEG_INF, 5, 6, 7, 8, NEG_INF, 10}, 0.25),
+        Arguments.of("underflow to zero and subnormal", new double[] {0, -700, -740, -744, -746, -800,
+            -1, -2, -3, -1e4}, 1.0),
+        Arguments.of("gap beyond the double range at t=1", spreadAtBothEnds, 1.0),
+        Arguments.of("gap beyond the double range at t<1", spreadAtBothEnds, 0.5),
+        Arguments.of("gap beyond the double range at t>1", spreadAtBothEnds, 2.0),
+        Arguments.of("gap beyond the double range at t>>1", spreadAtBothEnds, 1e308),
+        Arguments.of("large logits that round when shifted", new double[] {1e15, 1e15 + 1, 1e15 - 3,
+            1e15 + 0.5, 1e15 - 2, 1e15 + 2, 1e15, 1e15 - 1, 1e15 + 3}, 1.0),
+        Arguments.of("huge temperature", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1e300),
+        Arguments.of("tiny temperature", new double[] {1, 1 + 1e-12, 1 - 1e-12, 1, 1, 0, 0, 0, 2e-12},
+            1e-12),
+        Arguments.of("equal logits", new double[17], 1.0));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rowsTheSimdKernelComputes")
+  void edgeRowsMeetTheContract(String name, double[] row, double t) {
+    assertBothKernelsWithinContract(row, t);
+  }
+
+  static Stream<Arguments> rowsTheSimdKernelDeclines() {
+    return Stream.of(
+        Arguments.of("empty", new double[0], 1.0),
+        Arguments.of("shorter than a vector", new double[] {1, 2, 3}, 1.0),
+        Arguments.of("NaN in the vector part", withAt(10, 2, Double.NaN), 1.0),
+        Arguments.of("NaN in the tail", withAt(11, 10, Double.NaN), 1.0),
+        Arguments.of("+Infinity", withAt(12, 3, POS_INF), 1.0),
+        Arguments.of("+Infinity in the tail", withAt(9, 8, POS_INF), 2.0),
+        Arguments.of("all -Infinity", filled(10, NEG_INF), 1.0),
+        Arguments.of("subnormal temperature", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1e-310));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rowsTheSimdKernelDeclines")
+  void declinedRowsAreLeftUntouchedAndComputedByTheScalarKernel(String name, double[] row, double t) {
+    for (boolean logSpace : new boolean[] {false, true}) {
+      double[] untouched = filled(row.length, 42.0);
+      assertFalse(simd.trySoftmax(row, t, logSpace, untouched));
+      assertArrayEquals(filled(row.length, 42.0), untouched);
+
+      double[] viaDispatch = new double[row.length];
+      RowStatus status = Softmax.softmax(row, t, logSpace, viaDispatch);
+      double[] scalar = new double[row.length];
+      assertEquals(Softmax.scalarSoftmax(row, t, logSpace, scalar), status);
+      assertArrayEquals(scalar, viaDispatch);
+    }
+  }
+
+  @Test
+  void computesInPlace() {
+    Random random = new Random(7);
+    for (boolean logSpace : new boolean[] {false, true}) {
+      double[] row = random.doubles(37).map(v -> 30 * v).toArray();
+      double[] expected = new double[row.length];
+      assertTrue(simd.trySoftmax(row, 0.7, logSpace, expected));
+      double[] inPlace = row.clone();
+      assertTrue(simd.trySoftmax(inPlace, 0.7, logSpace, inPlace));
+      assertArrayEquals(expected, inPlace);
+    }
+  }
+
+  /** Both spaces of both kernels on a row the SIMD kernel accepts, against the reference. */
+  private void assertBothKernelsWithinContract(double[] row, double t) {
+    ExactSoftmax exact = ExactSoftmax.of(row, t);
+    double[] p = new double[row.length];
+    double[] logP = new double[row.length];
+    assertTrue(simd.trySoftmax(row, t, false, p));
+    assertTrue(simd.trySoftmax(row, t, true, logP));
+    SoftmaxKernelTest.assertWithinContract(exact, p, logP, "SIMD kernel");
+    assertEquals(RowStatus.VALID, Softmax.scalarSoftmax(row, t, false, p));
+    assertEquals(RowStatus.VALID, Softmax.scalarSoftmax(row, t, true, logP));
+    SoftmaxKernelTest.assertWithinContract(exact, p, logP, "scalar kernel");
+  }
+
+  private static double[] withAt(int length, int index, double value) {
+    double[] row = new double[length];
+    Arrays.setAll(row, i -> i * 0.5);
+    row[index] = value;
+    return row;
+  }
+
+  private static double[] filled(int length, double value) {
+    double[] row = new double[length];
+    Arrays.fill(row, value);
+    return row;
+  }
+}

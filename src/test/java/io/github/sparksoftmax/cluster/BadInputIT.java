@@ -1,11 +1,11 @@
 package io.github.sparksoftmax.cluster;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sparksoftmax.SoftmaxTransformer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,9 +74,7 @@ class BadInputIT {
     assertEquals(ScoringInputs.VALID_ROWS + invalid, summary.rowsRead, summary.line);
     assertEquals(ScoringInputs.VALID_ROWS, summary.rowsWritten, summary.line);
     assertEquals(invalid, summary.rowsSkipped, summary.line);
-    Dataset<Row> scored = checking.spark.read().parquet(output.toString());
-    assertEquals(expected(checking, "skip"), Checksum.of(scored, "probability"));
-    assertEquals(0, scored.filter(col("id").isin(ScoringInputs.INVALID_ROWS.toArray())).count());
+    assertScoredRows(checking, output, validRows(checking));
   }
 
   @Test
@@ -92,8 +90,8 @@ class BadInputIT {
     long all = ScoringInputs.VALID_ROWS + ScoringInputs.INVALID_ROWS.size();
     assertEquals(all, summary.rowsRead, summary.line);
     assertEquals(all, summary.rowsWritten, summary.line);
-    Dataset<Row> scored = checking.spark.read().parquet(output.toString());
-    assertEquals(expected(checking, "keep"), Checksum.of(scored, "probability"));
+    Dataset<Row> scored = assertScoredRows(checking, output,
+        checking.spark.read().parquet(invalidRows.toString()));
     for (Row row : scored.filter(col("id").isin(ScoringInputs.INVALID_ROWS.toArray()))
         .collectAsList()) {
       if (row.getLong(0) == ScoringInputs.NULL_ROW) {
@@ -135,14 +133,25 @@ class BadInputIT {
     assertEquals(0, result.exitCode, result.describe());
     assertTrue(Files.notExists(output.resolve("earlier-result.txt")), result.describe());
     OutputDirs.assertHolds(output.getParent(), List.of("scored"), result);
-    assertEquals(expected(checking, "skip"),
-        Checksum.of(checking.spark.read().parquet(output.toString()), "probability"));
+    assertScoredRows(checking, output, validRows(checking));
   }
 
-  /** The checksum of the invalid-rows input scored in the checking session. */
-  private static Checksum expected(CheckingSession checking, String handleInvalid) {
-    SoftmaxTransformer stage = new SoftmaxTransformer().setHandleInvalid(handleInvalid);
-    return Checksum.of(stage.transform(checking.spark.read().parquet(invalidRows.toString())),
-        "probability");
+  /** The valid rows of the invalid-rows input. */
+  private static Dataset<Row> validRows(CheckingSession checking) {
+    return checking.spark.read().parquet(invalidRows.toString())
+        .filter(not(col("id").isin(ScoringInputs.INVALID_ROWS.toArray())));
+  }
+
+  /**
+   * Asserts that the output holds exactly {@code expectedRows} (ids and logits), each with the
+   * probabilities that the checking session computes for it, and returns the output.
+   */
+  private static Dataset<Row> assertScoredRows(CheckingSession checking, Path output,
+      Dataset<Row> expectedRows) {
+    Dataset<Row> scored = checking.spark.read().parquet(output.toString());
+    assertEquals(Checksum.of(expectedRows), Checksum.of(scored));
+    Agreement agreement = Agreement.of(scored);
+    assertEquals(0, agreement.rowsApart, agreement.toString());
+    return scored;
   }
 }

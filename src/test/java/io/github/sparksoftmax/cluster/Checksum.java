@@ -12,9 +12,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * An order-independent fingerprint of scored rows: their count and the exact (decimal) sum of
- * the 64-bit hash of each row's id and output, which hashes every double's bits. A lost, a
- * duplicated or a changed row changes it.
+ * An order-independent fingerprint of a set of rows: their count and the exact (decimal) sum of
+ * the 64-bit hash of each row's {@code id} and {@code logits}, which hashes every double's bits.
+ * A lost, a duplicated or a changed row changes it.
  */
 final class Checksum {
   final long rows;
@@ -25,10 +25,10 @@ final class Checksum {
     this.hashSum = hashSum;
   }
 
-  /** The checksum of the {@code id} and {@code output} columns of {@code scored}. */
-  static Checksum of(Dataset<Row> scored, String output) {
-    Row result = scored
-        .agg(count(lit(1)), sum(xxhash64(col("id"), col(output)).cast("decimal(20,0)")))
+  /** The checksum of the {@code id} and {@code logits} columns of {@code rows}. */
+  static Checksum of(Dataset<Row> rows) {
+    Row result = rows
+        .agg(count(lit(1)), sum(xxhash64(col("id"), col("logits")).cast("decimal(20,0)")))
         .first();
     BigDecimal hashSum = result.isNullAt(1) ? BigDecimal.ZERO : result.getDecimal(1);
     return new Checksum(result.getLong(0), hashSum);

@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,8 +53,11 @@ class ExecutorLossIT {
     assertEquals(input.rows, summary.rowsRead, summary.line);
     assertEquals(input.rows, summary.rowsWritten, summary.line);
     OutputDirs.assertHolds(output.getParent(), List.of("scored"), result);
-    assertEquals(input.expected,
-        Checksum.of(checking.spark.read().parquet(output.toString()), "probability"));
+    Dataset<Row> scored = checking.spark.read().parquet(output.toString());
+    assertEquals(input.expected, Checksum.of(scored));
+    Agreement agreement = Agreement.of(scored);
+    System.out.println("%s: %s.".formatted(result.name, agreement));
+    assertEquals(0, agreement.rowsApart, agreement.toString());
   }
 
   private static boolean contains(Path file, String text) {

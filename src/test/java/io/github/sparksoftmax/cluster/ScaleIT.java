@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -52,12 +54,16 @@ class ScaleIT {
       assertFalse(Files.readString(log).contains("OutOfMemoryError"), log.toString());
     }
     OutputDirs.assertHolds(output.getParent(), List.of("scored"), result);
-    assertEquals(input.expected,
-        Checksum.of(checking.spark.read().parquet(output.toString()), "probability"));
+    Dataset<Row> scored = checking.spark.read().parquet(output.toString());
+    assertEquals(input.expected, Checksum.of(scored));
+    Agreement agreement = Agreement.of(scored);
+    System.out.println("%s: %s.".formatted(result.name, agreement));
+    assertEquals(0, agreement.rowsApart, agreement.toString());
+    String heap = peakHeap.get() == 0 ? "not reported before the end"
+        : (peakHeap.get() >> 20) + " MiB of 1024";
     System.out.printf("Scale: %,d rows in %.1f s of spark-submit (%,.0f rows/s); the job"
-        + " reports %.1f s (%,.0f rows/s); peak executor heap %d MiB of 1024.%n", input.rows,
-        result.seconds, input.rows / result.seconds, summary.seconds, summary.rowsPerSecond,
-        peakHeap.get() >> 20);
+        + " reports %.1f s (%,.0f rows/s); peak executor heap %s.%n", input.rows, result.seconds,
+        input.rows / result.seconds, summary.seconds, summary.rowsPerSecond, heap);
   }
 
   /**

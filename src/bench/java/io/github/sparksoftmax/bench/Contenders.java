@@ -38,6 +38,8 @@ enum Contenders {
   HAND_UDF("hand-written softmax UDF", df -> df.withColumn("y", Udfs.SOFTMAX.apply(col("x")))),
   /** Built-in SQL functions only: max, exponentials and their sum, each computed once per row. */
   SQL("SQL higher-order functions", Contenders::sqlSoftmax),
+  /** This project's stage keeping only the 10 largest probabilities, as a sparse vector. */
+  TOP_K("SoftmaxTransformer topK=10", df -> transformer(false).setTopK(10).transform(df)),
   /** A sparse row made dense by a UDF, then this project's stage. */
   DENSIFY_THEN_SOFTMAX("densify, then SoftmaxTransformer", df ->
       transformer(false).transform(df.withColumn("x", Udfs.DENSIFY.apply(col("x")))));

@@ -33,9 +33,13 @@ final class Goals {
 
   /**
    * Prints ours / other, by wall-clock and by CPU time, and unless {@code atMost} is NaN whether
-   * each is at most {@code atMost}.
+   * each is at most {@code atMost}. Tables without {@code other} (such as the top-k one) are
+   * passed over.
    */
   private static void check(Table table, Contenders other, double atMost) {
+    if (!table.includes(other)) {
+      return;
+    }
     double wall = 1.0 / table.ratio(other, Contenders.SOFTMAX);
     double cpu = 1.0 / table.cpuRatio(other, Contenders.SOFTMAX);
     System.out.printf("  %s vs %s: wall %.3f %s, CPU %.3f %s%n", table.title, other.label,

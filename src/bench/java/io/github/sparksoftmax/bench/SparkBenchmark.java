@@ -16,6 +16,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -29,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
  * default 80,000,000) and {@code maxRows} (default 2,000,000), which set the row count of each
  * width to {@code min(maxRows, elements / k)} so that each run takes about 0.3-2 s here;
  * {@code widths} (default 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for
- * no sparse run), {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),
+ * no sparse run), {@code topKWidth} (32768: full output against topK = 10; 0 for none), {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),
  * {@code partitions} (4). {@code quick} stands for
  * {@code elements=8000000 maxRows=200000 warmup=1 rounds=3}.
  */
@@ -40,6 +41,8 @@ public final class SparkBenchmark {
       Contenders.SQL);
   private static final List<Contenders> SPARSE_CONTENDERS =
       List.of(Contenders.SOFTMAX, Contenders.DENSIFY_THEN_SOFTMAX);
+  private static final List<Contenders> TOP_K_CONTENDERS =
+      List.of(Contenders.SOFTMAX, Contenders.TOP_K);
 
   private final Settings settings;
   private final SparkSession spark;
@@ -72,6 +75,10 @@ public final class SparkBenchmark {
           settings.sparseWidth, 100 * settings.density), settings.sparseWidth, settings.density,
           SPARSE_CONTENDERS));
     }
+    if (settings.topKWidth > 0) {
+      tables.add(benchmark.run("dense k=" + settings.topKWidth + ", full vs top-10 output",
+          settings.topKWidth, 1.0, TOP_K_CONTENDERS));
+    }
     System.out.println();
     tables.forEach(Table::print);
     Goals.print(tables);
@@ -100,8 +107,20 @@ public final class SparkBenchmark {
       }
       System.out.printf("%s, %s round %d done%n", title, round < 0 ? "warm-up" : "timed", round);
     }
+    Map<Contenders, Double> bytesPerRow = new EnumMap<>(Contenders.class);
+    for (Contenders contender : contenders) {
+      bytesPerRow.put(contender, outputBytesPerRow(contender.apply(data), rows));
+    }
     data.unpersist(true);
-    return new Table(title + ", " + rows + " rows", contenders, seconds, cpuSeconds);
+    return new Table(title + ", " + rows + " rows", contenders, seconds, cpuSeconds, bytesPerRow);
+  }
+
+  /** The mean size of a result row in Spark's binary row format, as every operator passes it on. */
+  private static double outputBytesPerRow(Dataset<Row> result, long rows) {
+    long total = result.queryExecution().toRdd().toJavaRDD()
+        .map(row -> (long) ((UnsafeRow) row).getSizeInBytes())
+        .reduce(Long::sum);
+    return (double) total / rows;
   }
 
   /** {@code rows} vectors of {@code width} logits, N(0, 3^2); sparse when {@code density < 1}. */
@@ -135,6 +154,7 @@ public final class SparkBenchmark {
     long maxRows = 2_000_000L;
     int[] widths = {10, 100, 1000, 32768};
     int sparseWidth = 10_000;
+    int topKWidth = 32_768;
     double density = 0.05;
     int warmup = 2;
     int rounds = 5;
@@ -161,6 +181,7 @@ public final class SparkBenchmark {
           case "widths": settings.widths = Arrays.stream(value.split(","))
               .filter(w -> !w.isEmpty()).mapToInt(Integer::parseInt).toArray(); break;
           case "sparseWidth": settings.sparseWidth = Integer.parseInt(value); break;
+          case "topKWidth": settings.topKWidth = Integer.parseInt(value); break;
           case "density": settings.density = Double.parseDouble(value); break;
           case "warmup": settings.warmup = Integer.parseInt(value); break;
           case "rounds": settings.rounds = Integer.parseInt(value); break;
@@ -174,8 +195,8 @@ public final class SparkBenchmark {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "elements=%d maxRows=%d widths=%s sparseWidth=%d "
-          + "density=%s warmup=%d rounds=%d partitions=%d", elements, maxRows,
-          Arrays.toString(widths), sparseWidth, density, warmup, rounds, partitions);
+          + "topKWidth=%d density=%s warmup=%d rounds=%d partitions=%d", elements, maxRows,
+          Arrays.toString(widths), sparseWidth, topKWidth, density, warmup, rounds, partitions);
     }
   }
 }

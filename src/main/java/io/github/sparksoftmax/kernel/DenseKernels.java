@@ -8,10 +8,16 @@ import java.util.Locale;
  * resolved: on a JVM started without {@code --add-modules jdk.incubator.vector} it is never
  * touched and the scalar kernel runs.
  *
- * <p>The system property {@value #PROPERTY} selects the kernel: {@code false} forces the scalar
- * kernel; {@code true} uses the SIMD kernel whenever the module is resolved; unset (or
- * {@code auto}) uses it only on x86-64, where the JDK compiles the vector exponential to SIMD
+ * <p>The system property {@value #PROPERTY} selects the kernel: unset (or {@code false}) keeps
+ * the scalar kernel; {@code true} uses the SIMD kernel whenever the module is resolved;
+ * {@code auto} uses it only on x86-64, where the JDK compiles the vector exponential to SIMD
  * instructions (elsewhere Java 17 evaluates it lane by lane, slower than the scalar loop).
+ *
+ * <p>SIMD is opt-in because its results depend on the JIT: until C2 compiles the vector code, the
+ * Vector API evaluates the exponential in Java, which rounds differently from the compiled
+ * intrinsic. Both are within the accuracy contract, but the same row can differ in its last bits
+ * between a cold and a warm JVM, so two executors could disagree. The scalar kernel gives the same
+ * bits in every JVM.
  */
 final class DenseKernels {
 
@@ -26,7 +32,7 @@ final class DenseKernels {
   private DenseKernels() {}
 
   private static DenseSoftmax load() {
-    String choice = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+    String choice = System.getProperty(PROPERTY, "false").trim().toLowerCase(Locale.ROOT);
     boolean wanted = choice.equals("true") || (choice.equals("auto") && isX86());
     if (!wanted || ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
       return null;

@@ -10,7 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 
@@ -21,6 +24,11 @@ import org.apache.commons.io.FileUtils;
  * client mode. {@link #close} kills every process the cluster started, executors included.
  */
 final class StandaloneCluster implements AutoCloseable {
+  private static final int LOWEST_PORT = 20000;
+  private static final int PORT_SPAN = 12000;
+  private static final Random PORTS = new Random();
+  private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
   static final String LOOPBACK = "127.0.0.1";
   static final String EXECUTOR_MAIN_CLASS =
       "org.apache.spark.executor.CoarseGrainedExecutorBackend";
@@ -231,11 +239,27 @@ final class StandaloneCluster implements AutoCloseable {
     return settings.workDir.resolve("worker-" + i);
   }
 
-  /** A port that is free on 127.0.0.1 now. */
-  static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-      return socket.getLocalPort();
+  /**
+   * A port that is free on 127.0.0.1 now and has not been handed out before. It is drawn below
+   * the kernel's ephemeral range (32768 and up on Linux), where executors and clients bind their
+   * own random ports: a port from that range could be taken by an executor before the process it
+   * was chosen for binds it, and the driver's REST API would then be looked for on an RPC port.
+   */
+  static synchronized int freePort() throws IOException {
+    InetAddress loopback = InetAddress.getByName(LOOPBACK);
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = LOWEST_PORT + PORTS.nextInt(PORT_SPAN);
+      if (!HANDED_OUT.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(port, 1, loopback)) {
+        return socket.getLocalPort();
+      } catch (IOException taken) {
+        // In use by another process: draw again.
+      }
     }
+    throw new IOException("no free port on " + LOOPBACK + " in [" + LOWEST_PORT + ", "
+        + (LOWEST_PORT + PORT_SPAN) + ")");
   }
 
   @Override

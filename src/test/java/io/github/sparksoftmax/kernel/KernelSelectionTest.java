@@ -36,10 +36,17 @@ class KernelSelectionTest {
   }
 
   @Test
-  void withTheModuleTheSimdKernelRunsWithinTheContract() throws Exception {
+  void byDefaultTheScalarKernelRunsEvenWithTheModule() throws Exception {
+    List<String> lines = runProbe(ADD_VECTOR_MODULE);
+    assertEquals("simd=false", lines.get(0));
+    assertEqualsScalarKernel(lines);
+  }
+
+  @Test
+  void withTheModuleAndAutoTheSimdKernelRunsWithinTheContract() throws Exception {
     String arch = System.getProperty("os.arch");
     assumeTrue(arch.equals("amd64") || arch.equals("x86_64"));
-    List<String> lines = runProbe(ADD_VECTOR_MODULE);
+    List<String> lines = runProbe(ADD_VECTOR_MODULE, "-D" + DenseKernels.PROPERTY + "=auto");
     assertEquals("simd=true", lines.get(0));
     int k = KernelSelectionProbe.ROW.length;
     SoftmaxKernelTest.assertWithinContract(

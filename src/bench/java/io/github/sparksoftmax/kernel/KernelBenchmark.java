@@ -65,14 +65,14 @@ public class KernelBenchmark {
   @Benchmark
   public double[] scalar() {
     double[] out = new double[k];
-    Softmax.scalarSoftmax(logits, temperature, logSpace, out);
+    Softmax.scalarSoftmax(logits, temperature, logSpace, out, 0);
     return out;
   }
 
   @Benchmark
   public double[] simd() {
     double[] out = new double[k];
-    if (!vectorKernel.trySoftmax(logits, temperature, logSpace, out)) {
+    if (!vectorKernel.trySoftmax(logits, temperature, logSpace, out, 0)) {
       throw new IllegalStateException("the SIMD kernel declined the row");
     }
     return out;

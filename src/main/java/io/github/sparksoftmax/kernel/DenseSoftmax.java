@@ -9,12 +9,14 @@ interface DenseSoftmax {
 
   /**
    * Computes the softmax (or log-softmax) of {@code logits} into {@code out} as
-   * {@link Softmax#softmax(double[], double, boolean, double[])} does, or declines.
+   * {@link Softmax#softmax(double[], double, boolean, double[], int)} does, or declines.
    *
    * @param temperature already checked finite and &gt; 0
-   * @param out already checked to hold {@code logits.length} values; may be {@code logits}
+   * @param out already checked to hold {@code logits.length} values from {@code offset}; may be
+   *     {@code logits} when {@code offset} is 0
    * @return true when {@code out} holds the result; false when the row was declined and neither
    *     array was written
    */
-  boolean trySoftmax(double[] logits, double temperature, boolean logSpace, double[] out);
+  boolean trySoftmax(double[] logits, double temperature, boolean logSpace, double[] out,
+      int offset);
 }

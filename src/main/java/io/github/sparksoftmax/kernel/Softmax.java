@@ -9,7 +9,7 @@ import java.util.Arrays;
  * <p>For logits {@code x} and temperature {@code t} it computes {@code p_i = exp(d_i) / sum_j
  * exp(d_j)} with {@code d_i = (x_i - max x) / t}, and log-softmax as {@code d_i - log(sum)}, never
  * as the log of a probability. Accuracy: the rounding errors of {@code x_i - max} and of the
- * division by {@code t} are carried into the exponent ({@code exp(hi + lo) = exp(hi) * (1 + lo)}),
+ * division by {@code t} are carried into the exponent ({@link Exp} evaluates {@code exp(hi + lo)}),
  * and the normaliser is summed with error compensation (TwoSum), so every probability in the normal
  * range is within a few ulps of the exact softmax of the given doubles, whatever the spread of the
  * row; a plain implementation loses up to hundreds of ulps on rows spread over a few hundred.
@@ -42,13 +42,26 @@ public final class Softmax {
    *     is shorter than the row
    */
   public static RowStatus softmax(double[] logits, double temperature, boolean logSpace, double[] out) {
+    return softmax(logits, temperature, logSpace, out, 0);
+  }
+
+  /**
+   * Softmax (or log-softmax) of a dense row into {@code out[offset .. offset + logits.length)},
+   * for callers that assemble a larger buffer (such as a row in Spark's binary format) around the
+   * result.
+   *
+   * @param out may be {@code logits} itself only when {@code offset} is 0
+   * @see #softmax(double[], double, boolean, double[])
+   */
+  public static RowStatus softmax(
+      double[] logits, double temperature, boolean logSpace, double[] out, int offset) {
     requireValidTemperature(temperature);
-    requireCapacity(out, logits.length);
+    requireRoom(out.length, offset, logits.length);
     DenseSoftmax vectorKernel = DenseKernels.VECTOR;
-    if (vectorKernel != null && vectorKernel.trySoftmax(logits, temperature, logSpace, out)) {
+    if (vectorKernel != null && vectorKernel.trySoftmax(logits, temperature, logSpace, out, offset)) {
       return RowStatus.VALID;
     }
-    return scalarSoftmax(logits, temperature, logSpace, out);
+    return scalarSoftmax(logits, temperature, logSpace, out, offset);
   }
 
   /**
@@ -62,13 +75,14 @@ public final class Softmax {
   }
 
   /** The scalar dense kernel: arguments already checked. */
-  static RowStatus scalarSoftmax(double[] logits, double temperature, boolean logSpace, double[] out) {
+  static RowStatus scalarSoftmax(
+      double[] logits, double temperature, boolean logSpace, double[] out, int offset) {
     int n = logits.length;
     double max = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < n; i++) {
       double v = logits[i];
       if (v != v) {
-        return invalid(RowStatus.NAN_ENTRY, out, n);
+        return invalid(RowStatus.NAN_ENTRY, out, offset, n);
       }
       if (v > max) {
         max = v;
@@ -78,10 +92,10 @@ public final class Softmax {
       return RowStatus.VALID;
     }
     if (max == Double.NEGATIVE_INFINITY) {
-      return invalid(RowStatus.ALL_NEGATIVE_INFINITY, out, n);
+      return invalid(RowStatus.ALL_NEGATIVE_INFINITY, out, offset, n);
     }
     if (max == Double.POSITIVE_INFINITY) {
-      shareAmongInfinities(logits, n, logSpace, out);
+      shareAmongInfinities(logits, n, logSpace, out, offset);
       return RowStatus.VALID;
     }
     double sum = 0.0;
@@ -89,7 +103,7 @@ public final class Softmax {
     for (int i = 0; i < n; i++) {
       double term = shifted(logits[i], max, temperature, false, 0.0);
       if (!logSpace) {
-        out[i] = term;
+        out[offset + i] = term;
       }
       double s = sum + term;
       compensation += twoSumError(sum, term, s);
@@ -98,12 +112,12 @@ public final class Softmax {
     if (logSpace) {
       double logSum = logOfSum(sum, compensation);
       for (int i = 0; i < n; i++) {
-        out[i] = shifted(logits[i], max, temperature, true, logSum);
+        out[offset + i] = shifted(logits[i], max, temperature, true, logSum);
       }
     } else {
       double total = sum + compensation;
       for (int i = 0; i < n; i++) {
-        out[i] /= total;
+        out[offset + i] /= total;
       }
     }
     return RowStatus.VALID;
@@ -115,7 +129,7 @@ public final class Softmax {
    * @see #softmax(double[], double, boolean, double[])
    */
   public static RowStatus softmax(float[] logits, double temperature, boolean logSpace, float[] out) {
-    requireCapacity(out, logits.length);
+    requireRoom(out.length, 0, logits.length);
     double[] wide = new double[logits.length];
     for (int i = 0; i < wide.length; i++) {
       wide[i] = logits[i];
@@ -140,15 +154,26 @@ public final class Softmax {
    */
   public static RowStatus softmaxSparse(
       int size, int[] indices, double[] values, double temperature, boolean logSpace, double[] out) {
+    return softmaxSparse(size, indices, values, temperature, logSpace, out, 0);
+  }
+
+  /**
+   * Softmax (or log-softmax) of a sparse row into {@code out[offset .. offset + size)}.
+   *
+   * @see #softmaxSparse(int, int[], double[], double, boolean, double[])
+   * @see #softmax(double[], double, boolean, double[], int)
+   */
+  public static RowStatus softmaxSparse(int size, int[] indices, double[] values,
+      double temperature, boolean logSpace, double[] out, int offset) {
     requireValidTemperature(temperature);
-    requireCapacity(out, size);
+    requireRoom(out.length, offset, size);
     int nnz = values.length;
     int implicitZeros = size - nnz;
     double max = implicitZeros > 0 ? 0.0 : Double.NEGATIVE_INFINITY;
     for (int j = 0; j < nnz; j++) {
       double v = values[j];
       if (v != v) {
-        return invalid(RowStatus.NAN_ENTRY, out, size);
+        return invalid(RowStatus.NAN_ENTRY, out, offset, size);
       }
       if (v > max) {
         max = v;
@@ -158,14 +183,14 @@ public final class Softmax {
       return RowStatus.VALID;
     }
     if (max == Double.NEGATIVE_INFINITY) {
-      return invalid(RowStatus.ALL_NEGATIVE_INFINITY, out, size);
+      return invalid(RowStatus.ALL_NEGATIVE_INFINITY, out, offset, size);
     }
     if (max == Double.POSITIVE_INFINITY) {
-      Arrays.fill(out, 0, size, logSpace ? Double.NEGATIVE_INFINITY : 0.0);
+      Arrays.fill(out, offset, offset + size, logSpace ? Double.NEGATIVE_INFINITY : 0.0);
       double[] explicit = new double[nnz];
-      shareAmongInfinities(values, nnz, logSpace, explicit);
+      shareAmongInfinities(values, nnz, logSpace, explicit, 0);
       for (int j = 0; j < nnz; j++) {
-        out[indices[j]] = explicit[j];
+        out[offset + indices[j]] = explicit[j];
       }
       return RowStatus.VALID;
     }
@@ -176,7 +201,7 @@ public final class Softmax {
     for (int j = 0; j < nnz; j++) {
       double term = shifted(values[j], max, temperature, false, 0.0);
       if (!logSpace) {
-        out[indices[j]] = term;
+        out[offset + indices[j]] = term;
       }
       double s = sum + term;
       compensation += twoSumError(sum, term, s);
@@ -185,16 +210,16 @@ public final class Softmax {
     double logSum = logOfSum(sum, compensation);
     sum += compensation;
     double implicitValue = logSpace ? shifted(0.0, max, temperature, true, logSum) : zeroTerm / sum;
-    int gapStart = 0;
+    int gapStart = offset;
     for (int j = 0; j < nnz; j++) {
-      int index = indices[j];
+      int index = offset + indices[j];
       Arrays.fill(out, gapStart, index, implicitValue);
       out[index] = logSpace
           ? shifted(values[j], max, temperature, true, logSum)
           : out[index] / sum;
       gapStart = index + 1;
     }
-    Arrays.fill(out, gapStart, size, implicitValue);
+    Arrays.fill(out, gapStart, offset + size, implicitValue);
     return RowStatus.VALID;
   }
 
@@ -314,8 +339,7 @@ public final class Softmax {
       double r = hi - logSum;
       return r + (twoSumError(hi, -logSum, r) + lo);
     }
-    double e = Math.exp(hi);
-    return e == 0.0 ? 0.0 : Math.fma(e, lo, e);
+    return Exp.exp(hi, lo);
   }
 
   /**
@@ -334,7 +358,8 @@ public final class Softmax {
     return (a - aVirtual) + (b - bVirtual);
   }
 
-  private static void shareAmongInfinities(double[] logits, int n, boolean logSpace, double[] out) {
+  private static void shareAmongInfinities(
+      double[] logits, int n, boolean logSpace, double[] out, int offset) {
     int count = 0;
     for (int i = 0; i < n; i++) {
       if (logits[i] == Double.POSITIVE_INFINITY) {
@@ -344,26 +369,19 @@ public final class Softmax {
     double share = logSpace ? 0.0 - Math.log(count) : 1.0 / count;
     double rest = logSpace ? Double.NEGATIVE_INFINITY : 0.0;
     for (int i = 0; i < n; i++) {
-      out[i] = logits[i] == Double.POSITIVE_INFINITY ? share : rest;
+      out[offset + i] = logits[i] == Double.POSITIVE_INFINITY ? share : rest;
     }
   }
 
-  private static RowStatus invalid(RowStatus status, double[] out, int n) {
-    Arrays.fill(out, 0, n, Double.NaN);
+  private static RowStatus invalid(RowStatus status, double[] out, int offset, int n) {
+    Arrays.fill(out, offset, offset + n, Double.NaN);
     return status;
   }
 
-  private static void requireCapacity(double[] out, int n) {
-    if (out.length < n) {
-      throw new IllegalArgumentException(
-          "output array holds " + out.length + " values but the row has " + n);
-    }
-  }
-
-  private static void requireCapacity(float[] out, int n) {
-    if (out.length < n) {
-      throw new IllegalArgumentException(
-          "output array holds " + out.length + " values but the row has " + n);
+  private static void requireRoom(int length, int offset, int n) {
+    if (offset < 0 || length - offset < n) {
+      throw new IllegalArgumentException("an output array of " + length + " values from offset "
+          + offset + " has no room for a row of " + n);
     }
   }
 }

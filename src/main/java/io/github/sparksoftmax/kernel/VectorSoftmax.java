@@ -1,180 +1,247 @@
 package io.github.sparksoftmax.kernel;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The dense kernel on the Vector API: the scalar kernel's algorithm, one vector of lanes at a time.
- * Each lane keeps its own compensated (TwoSum) partial sum, and the lanes are added with TwoSum at
- * the end; the roundings of {@code x - max} and of the scaling by the temperature are carried into
- * the exponent as in {@link Softmax}. The lanewise exponential of the JDK was measured within one
- * ulp of {@link StrictMath#exp} on tens of millions of arguments in [-745, 0] (at most 0.65 ulp from
- * the exact value on a 50,000-argument sample), which keeps the kernel inside the scalar kernel's
- * accuracy contract; the tests check the results against a high-precision reference.
+ * The dense kernel on the Vector API: the scalar kernel's algorithm, one vector of lanes at a time,
+ * with {@link Exp}'s exponential done lanewise in the same steps, so each exponential has the same
+ * bits as the scalar one. Each lane keeps its own compensated (TwoSum) partial sum; the lanes are
+ * then added pairwise with TwoSum in a fixed order. Every operation is one that Java specifies
+ * exactly, so a row gives the same bits before and after the JIT compiles this class.
+ *
+ * <p>A row that is not a whole number of vectors ends with one more vector, aligned to the row's
+ * end and overlapping the previous one: the overlapping lanes compute the same values again (they
+ * are written twice, identically) and are left out of the sum. No lane falls back to scalar code.
  *
  * <p>Two choices differ from the scalar kernel, both for speed and both without loss of accuracy:
  * a temperature above 1 is applied to halved operands, {@code (x/2 - max/2) / (t/2)}, so that a gap
  * {@code x - max} beyond the double range needs no special case; and divisions are multiplications
- * by a reciprocal followed by a fused correction of the residual.
+ * by a reciprocal followed by a fused correction of the residual. The two kernels therefore agree
+ * within the accuracy contract, not bit for bit.
  *
  * <p>It declines rows shorter than one vector, rows whose maximum is not finite (NaN, infinite or
  * all {@code -Infinity} rows), and subnormal temperatures. Loaded only through {@link DenseKernels}.
  */
 final class VectorSoftmax implements DenseSoftmax {
 
-  private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
+  static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
+  private static final double[] LANE_INDICES = laneIndices();
+  /** Shuffles that swap lanes {@code i} and {@code i ^ d} for d = 4, 2, 1 (null if too wide). */
+  private static final VectorShuffle<Double> SWAP_FOURS = swap(4);
+  private static final VectorShuffle<Double> SWAP_TWOS = swap(2);
+  private static final VectorShuffle<Double> SWAP_ONES = swap(1);
 
   @Override
-  public boolean trySoftmax(double[] logits, double temperature, boolean logSpace, double[] out) {
+  public boolean trySoftmax(double[] logits, double temperature, boolean logSpace, double[] out,
+      int offset) {
     int n = logits.length;
     if (n < LANES || 1.0 / temperature == Double.POSITIVE_INFINITY) {
       return false;
     }
-    int upper = SPECIES.loopBound(n);
-    double max = max(logits, n, upper);
+    double max = max(logits);
     if (!(Math.abs(max) <= Double.MAX_VALUE)) {
       return false;
     }
-    // Each term is at most 1 (plus a few ulps), so no lane's partial sum exceeds upper / LANES.
-    double splitter = Math.scalb(1.0, Math.getExponent((double) upper) + 2);
-    double sum = sumOfExponentials(logits, n, upper, max, temperature, logSpace, splitter, out);
+    // By 1/2 when t > 1, so that x/2 - max/2 cannot overflow where (x - max) / t is finite.
+    // Halving is exact except for subnormal x, where the error is far below any ulp of the
+    // exponent; the temperature is halved with them.
+    double halving = temperature > 1.0 ? 0.5 : 1.0;
+    double t = halving * temperature;
+    double sum = sumOfExponentials(logits, halving, -halving * max, t, logSpace, out, offset);
     if (logSpace) {
-      writeLogProbabilities(logits, n, upper, max, temperature, Math.log(sum), out);
+      writeLogProbabilities(logits, halving, -halving * max, t, Math.log(sum), out, offset);
     } else {
-      divide(out, n, upper, sum);
+      divide(out, offset, n, sum);
     }
     return true;
   }
 
-  /** The largest entry, NaN if any entry is NaN; two accumulators halve the dependency chain. */
-  private static double max(double[] logits, int n, int upper) {
-    DoubleVector even = DoubleVector.broadcast(SPECIES, Double.NEGATIVE_INFINITY);
-    DoubleVector odd = even;
-    int i = 0;
-    for (; i + LANES < upper; i += 2 * LANES) {
-      even = even.lanewise(VectorOperators.MAX, DoubleVector.fromArray(SPECIES, logits, i));
-      odd = odd.lanewise(VectorOperators.MAX, DoubleVector.fromArray(SPECIES, logits, i + LANES));
+  /*
+   * Each pass is one loop over the row's vectors, the last of them aligned to the row's end:
+   * position p = min(i, n - LANES). In that last vector the lanes below i - p were done by the
+   * previous one; they keep the value already in out (so out may be logits itself) and stay out
+   * of the sum. Vectors never cross a call that C2 might not inline, where they would be boxed.
+   */
+
+  /** The largest entry, NaN if any entry is NaN. */
+  private static double max(double[] logits) {
+    int n = logits.length;
+    int last = n - LANES;
+    DoubleVector max = DoubleVector.fromArray(SPECIES, logits, last);
+    for (int i = 0; i < last; i += LANES) {
+      max = max.lanewise(VectorOperators.MAX, DoubleVector.fromArray(SPECIES, logits, i));
     }
-    if (i < upper) {
-      even = even.lanewise(VectorOperators.MAX, DoubleVector.fromArray(SPECIES, logits, i));
-    }
-    double max = even.lanewise(VectorOperators.MAX, odd).reduceLanes(VectorOperators.MAX);
-    for (i = upper; i < n; i++) {
-      max = Math.max(max, logits[i]);
-    }
-    return max;
+    return max.reduceLanes(VectorOperators.MAX);
   }
 
-  /** The compensated sum of the exponentials, also written to {@code out} unless in log space. */
-  private static double sumOfExponentials(double[] logits, int n, int upper, double max, double t,
-      boolean logSpace, double splitter, double[] out) {
-    double halving = operandScale(t);
-    DoubleVector scale = DoubleVector.broadcast(SPECIES, halving);
-    DoubleVector negativeMax = DoubleVector.broadcast(SPECIES, -halving * max);
-    DoubleVector divisor = DoubleVector.broadcast(SPECIES, halving * t);
-    DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / (halving * t));
+  /**
+   * The compensated sum of {@code exp(d_i)}, {@code d_i = (scale x_i + negativeMax) / t} carried
+   * as {@code hi + lo}; the terms are also written to {@code out} unless in log space. The lanes'
+   * partial sums are then added pairwise with TwoSum (lane i with lane i + LANES/2, and so on), in
+   * the same order whether compiled or not.
+   *
+   * <p>The loop body spells out {@link Exp#exp} and each TwoSum instead of calling helpers: C2
+   * stops inlining ordinary methods once a compilation holds this many Vector API calls, and a
+   * vector passed to a method that is not inlined is boxed on every call.
+   */
+  static double sumOfExponentials(double[] logits, double scale, double negativeMax,
+      double t, boolean logSpace, double[] out, int offset) {
+    int n = logits.length;
+    int last = n - LANES;
+    DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);
+    DoubleVector shift = DoubleVector.broadcast(SPECIES, negativeMax);
+    DoubleVector divisor = DoubleVector.broadcast(SPECIES, t);
+    DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / t);
+    DoubleVector minusLn2Hi = DoubleVector.broadcast(SPECIES, -Exp.LN2_HI);
+    DoubleVector minusLn2Lo = DoubleVector.broadcast(SPECIES, -Exp.LN2_LO);
+    DoubleVector c2 = DoubleVector.broadcast(SPECIES, Exp.C2);
+    DoubleVector c3 = DoubleVector.broadcast(SPECIES, Exp.C3);
+    DoubleVector c4 = DoubleVector.broadcast(SPECIES, Exp.C4);
+    DoubleVector c5 = DoubleVector.broadcast(SPECIES, Exp.C5);
+    DoubleVector c6 = DoubleVector.broadcast(SPECIES, Exp.C6);
+    DoubleVector c7 = DoubleVector.broadcast(SPECIES, Exp.C7);
+    DoubleVector c8 = DoubleVector.broadcast(SPECIES, Exp.C8);
+    DoubleVector c9 = DoubleVector.broadcast(SPECIES, Exp.C9);
+    DoubleVector c10 = DoubleVector.broadcast(SPECIES, Exp.C10);
+    DoubleVector c11 = DoubleVector.broadcast(SPECIES, Exp.C11);
+    DoubleVector c12 = DoubleVector.broadcast(SPECIES, Exp.C12);
+    DoubleVector c13 = DoubleVector.broadcast(SPECIES, Exp.C13);
     DoubleVector sums = DoubleVector.zero(SPECIES);
     DoubleVector compensations = DoubleVector.zero(SPECIES);
-    for (int i = 0; i < upper; i += LANES) {
-      DoubleVector x = DoubleVector.fromArray(SPECIES, logits, i).mul(scale);
-      DoubleVector gap = x.add(negativeMax);
+    for (int i = 0; i < n; i += LANES) {
+      int p = Math.min(i, last);
+      VectorMask<Double> done = laneIndices.lt(i - p);
+      DoubleVector x = DoubleVector.fromArray(SPECIES, logits, p).mul(scale);
+      // hi + lo = (x + shift) / t: TwoSum's error of the addition plus the fused residual of
+      // the division, divided by t (see Softmax.shifted).
+      DoubleVector gap = x.add(shift);
       DoubleVector hi = gap.mul(reciprocal);
-      DoubleVector lo = carriedError(x, negativeMax, gap, hi, divisor, reciprocal);
-      DoubleVector e = hi.lanewise(VectorOperators.EXP);
-      DoubleVector term = e.fma(lo, e).blend(0.0, e.eq(0.0));
+      DoubleVector gapB = gap.sub(x);
+      DoubleVector gapError = x.sub(gap.sub(gapB)).add(shift.sub(gapB));
+      DoubleVector lo = hi.neg().fma(divisor, gap).add(gapError).mul(reciprocal);
+      // Exp.exp(hi, lo), step for step.
+      DoubleVector inRange = hi.max(Exp.CUTOFF);
+      DoubleVector shifted = inRange.fma(Exp.INV_LN2, Exp.SHIFT);
+      DoubleVector k = shifted.sub(Exp.SHIFT);
+      DoubleVector r0 = k.fma(minusLn2Hi, inRange);
+      DoubleVector rest = k.fma(minusLn2Lo, lo);
+      DoubleVector r = r0.add(rest);
+      DoubleVector restB = r.sub(r0);
+      DoubleVector rError = r0.sub(r.sub(restB)).add(rest.sub(restB));
+      DoubleVector r2 = r.mul(r);
+      DoubleVector r4 = r2.mul(r2);
+      DoubleVector q = r.fma(c13, c12).fma(r2, r.fma(c11, c10)).fma(r4,
+              r.fma(c9, c8).fma(r2, r.fma(c7, c6))).fma(r4,
+          r.fma(c5, c4).fma(r2, r.fma(c3, c2)));
+      DoubleVector tail = r2.fma(q, r.fma(rError, rError));
+      DoubleVector one = r.add(1.0);
+      DoubleVector e = one.add(one.neg().add(1.0).add(r).add(tail));
+      LongVector exponent = shifted.reinterpretAsLongs().sub(Exp.SHIFT_BITS);
+      LongVector half = exponent.lanewise(VectorOperators.ASHR, 1);
+      DoubleVector term = e
+          .mul(half.add(Exp.EXPONENT_BIAS).lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS)
+              .reinterpretAsDoubles())
+          .mul(exponent.sub(half).add(Exp.EXPONENT_BIAS)
+              .lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS).reinterpretAsDoubles())
+          .blend(0.0, hi.lt(Exp.CUTOFF));
       if (!logSpace) {
-        term.intoArray(out, i);
+        term.blend(DoubleVector.fromArray(SPECIES, out, offset + p), done)
+            .intoArray(out, offset + p);
       }
+      term = term.blend(0.0, done);
       DoubleVector s = sums.add(term);
-      compensations = compensations.add(twoSumError(sums, term, s));
+      DoubleVector termB = s.sub(sums);
+      compensations = compensations.add(sums.sub(s.sub(termB)).add(term.sub(termB)));
       sums = s;
     }
-    // The lanes' partial sums are split at a power of two above them all (Rump's extraction; the
-    // splitter exceeds 2 * upper): the high parts are multiples of one ulp of the splitter and add
-    // exactly in any order; the low parts are below that ulp, far below the sum (at least 1, the
-    // maximum's term), so their rounding is negligible. Reading lanes one by one would box.
-    DoubleVector highParts = sums.add(splitter).sub(splitter);
-    double sum = highParts.reduceLanes(VectorOperators.ADD);
-    double compensation = sums.sub(highParts).add(compensations).reduceLanes(VectorOperators.ADD);
-    for (int i = upper; i < n; i++) {
-      double term = Softmax.shifted(logits[i], max, t, false, 0.0);
-      if (!logSpace) {
-        out[i] = term;
-      }
-      double s = sum + term;
-      compensation += Softmax.twoSumError(sum, term, s);
-      sum = s;
+    if (LANES > 4) {
+      DoubleVector other = sums.rearrange(SWAP_FOURS);
+      DoubleVector s = sums.add(other);
+      DoubleVector otherB = s.sub(sums);
+      compensations = compensations.add(compensations.rearrange(SWAP_FOURS))
+          .add(sums.sub(s.sub(otherB)).add(other.sub(otherB)));
+      sums = s;
     }
-    return sum + compensation;
+    if (LANES > 2) {
+      DoubleVector other = sums.rearrange(SWAP_TWOS);
+      DoubleVector s = sums.add(other);
+      DoubleVector otherB = s.sub(sums);
+      compensations = compensations.add(compensations.rearrange(SWAP_TWOS))
+          .add(sums.sub(s.sub(otherB)).add(other.sub(otherB)));
+      sums = s;
+    }
+    if (LANES > 1) {
+      DoubleVector other = sums.rearrange(SWAP_ONES);
+      DoubleVector s = sums.add(other);
+      DoubleVector otherB = s.sub(sums);
+      compensations = compensations.add(compensations.rearrange(SWAP_ONES))
+          .add(sums.sub(s.sub(otherB)).add(other.sub(otherB)));
+      sums = s;
+    }
+    return sums.lane(0) + compensations.lane(0);
   }
 
-  private static void writeLogProbabilities(
-      double[] logits, int n, int upper, double max, double t, double logSum, double[] out) {
-    double halving = operandScale(t);
-    DoubleVector scale = DoubleVector.broadcast(SPECIES, halving);
-    DoubleVector negativeMax = DoubleVector.broadcast(SPECIES, -halving * max);
-    DoubleVector divisor = DoubleVector.broadcast(SPECIES, halving * t);
-    DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / (halving * t));
-    DoubleVector logSumV = DoubleVector.broadcast(SPECIES, logSum);
-    DoubleVector negativeLogSum = logSumV.neg();
-    for (int i = 0; i < upper; i += LANES) {
-      DoubleVector x = DoubleVector.fromArray(SPECIES, logits, i).mul(scale);
-      DoubleVector gap = x.add(negativeMax);
+  /** {@code d_i - logSum}, with {@code d_i}'s low part and the subtraction's error added back. */
+  private static void writeLogProbabilities(double[] logits, double scale, double negativeMax,
+      double t, double logSum, double[] out, int offset) {
+    int n = logits.length;
+    int last = n - LANES;
+    DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);
+    DoubleVector shift = DoubleVector.broadcast(SPECIES, negativeMax);
+    DoubleVector divisor = DoubleVector.broadcast(SPECIES, t);
+    DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / t);
+    DoubleVector negativeLogSum = DoubleVector.broadcast(SPECIES, -logSum);
+    for (int i = 0; i < n; i += LANES) {
+      int p = Math.min(i, last);
+      VectorMask<Double> done = laneIndices.lt(i - p);
+      // hi + lo as in sumOfExponentials, spelled out for the same reason.
+      DoubleVector x = DoubleVector.fromArray(SPECIES, logits, p).mul(scale);
+      DoubleVector gap = x.add(shift);
       DoubleVector hi = gap.mul(reciprocal);
-      DoubleVector lo = carriedError(x, negativeMax, gap, hi, divisor, reciprocal);
-      DoubleVector r = hi.sub(logSumV);
-      r.add(twoSumError(hi, negativeLogSum, r).add(lo))
+      DoubleVector gapB = gap.sub(x);
+      DoubleVector gapError = x.sub(gap.sub(gapB)).add(shift.sub(gapB));
+      DoubleVector lo = hi.neg().fma(divisor, gap).add(gapError).mul(reciprocal);
+      DoubleVector r = hi.add(negativeLogSum);
+      DoubleVector rB = r.sub(hi);
+      DoubleVector rError = hi.sub(r.sub(rB)).add(negativeLogSum.sub(rB));
+      r.add(rError.add(lo))
           .blend(Double.NEGATIVE_INFINITY, hi.eq(Double.NEGATIVE_INFINITY))
-          .intoArray(out, i);
+          .blend(DoubleVector.fromArray(SPECIES, out, offset + p), done)
+          .intoArray(out, offset + p);
     }
-    for (int i = upper; i < n; i++) {
-      out[i] = Softmax.shifted(logits[i], max, t, true, logSum);
-    }
-  }
-
-  /**
-   * How much {@code x} and {@code max} are scaled before subtracting: by 1/2 when the temperature
-   * is above 1, so that {@code x/2 - max/2} cannot overflow where {@code (x - max) / t} is still
-   * finite. Halving is exact except for subnormal {@code x}, where the error is far below any ulp of
-   * the exponent; the temperature is halved with them.
-   */
-  private static double operandScale(double t) {
-    return t > 1.0 ? 0.5 : 1.0;
-  }
-
-  /**
-   * {@code d - hi} for the exact exponent {@code d = (x - max) / t}, to first order: the rounding
-   * error of {@code gap = x - max} (TwoSum) plus the residual of {@code hi = gap / t} (fused),
-   * divided by {@code t}. Multiplying by the reciprocal is harmless on a correction this small. At
-   * {@code t = 1} every scaling is by 1 and the residual is 0, so the result is exact; one
-   * branch-free loop body serves all temperatures (a vector chosen by a branch would be boxed).
-   */
-  private static DoubleVector carriedError(DoubleVector x, DoubleVector negativeMax, DoubleVector gap,
-      DoubleVector hi, DoubleVector divisor, DoubleVector reciprocal) {
-    DoubleVector gapError = twoSumError(x, negativeMax, gap);
-    return hi.neg().fma(divisor, gap).add(gapError).mul(reciprocal);
   }
 
   /** {@code out[i] /= sum}, as {@code q = y / sum} rounded by one fused correction step. */
-  private static void divide(double[] out, int n, int upper, double sum) {
-    DoubleVector sumV = DoubleVector.broadcast(SPECIES, sum);
+  private static void divide(double[] out, int offset, int n, double sum) {
+    int last = n - LANES;
+    DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);
+    DoubleVector divisor = DoubleVector.broadcast(SPECIES, sum);
     DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / sum);
-    for (int i = 0; i < upper; i += LANES) {
-      DoubleVector y = DoubleVector.fromArray(SPECIES, out, i);
+    for (int i = 0; i < n; i += LANES) {
+      int p = Math.min(i, last);
+      DoubleVector y = DoubleVector.fromArray(SPECIES, out, offset + p);
       DoubleVector q = y.mul(reciprocal);
-      q.neg().fma(sumV, y).fma(reciprocal, q).intoArray(out, i);
-    }
-    for (int i = upper; i < n; i++) {
-      out[i] /= sum;
+      q.neg().fma(divisor, y).fma(reciprocal, q)
+          .blend(y, laneIndices.lt(i - p))
+          .intoArray(out, offset + p);
     }
   }
 
-  /** Knuth's TwoSum, lane by lane: the exact rounding error of {@code s = a + b}. */
-  private static DoubleVector twoSumError(DoubleVector a, DoubleVector b, DoubleVector s) {
-    DoubleVector bVirtual = s.sub(a);
-    DoubleVector aVirtual = s.sub(bVirtual);
-    return a.sub(aVirtual).add(b.sub(bVirtual));
+  private static double[] laneIndices() {
+    double[] indices = new double[LANES];
+    for (int i = 0; i < LANES; i++) {
+      indices[i] = i;
+    }
+    return indices;
+  }
+
+  private static VectorShuffle<Double> swap(int distance) {
+    return distance >= LANES ? null : VectorShuffle.fromOp(SPECIES, i -> i ^ distance);
   }
 }

@@ -19,4 +19,16 @@ interface DenseSoftmax {
    */
   boolean trySoftmax(double[] logits, double temperature, boolean logSpace, double[] out,
       int offset);
+
+  /**
+   * The sum of {@code exp((x_i - max) / temperature)} over {@code logits}, each term also written to
+   * {@code out[offset + i]}, computed as the dense kernel computes it; or NaN when declined (then
+   * nothing was written).
+   *
+   * @param max finite, at least every logit
+   * @param temperature already checked finite and &gt; 0
+   * @param out does not overlap {@code logits}
+   */
+  double trySumOfExponentials(
+      double[] logits, double max, double temperature, double[] out, int offset);
 }

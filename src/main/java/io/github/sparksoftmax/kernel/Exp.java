@@ -63,7 +63,8 @@ final class Exp {
     double r0 = Math.fma(n, -LN2_HI, hi);
     double rest = Math.fma(n, -LN2_LO, lo);
     double r = r0 + rest;
-    double rError = Softmax.twoSumError(r0, rest, r);
+    // Fast2Sum: exact when |r0| >= |rest|; otherwise r0 is below 1e-10 and the error negligible.
+    double rError = rest - (r - r0);
     double r2 = r * r;
     double r4 = r2 * r2;
     double q = Math.fma(Math.fma(Math.fma(Math.fma(C13, r, C12), r2, Math.fma(C11, r, C10)), r4,

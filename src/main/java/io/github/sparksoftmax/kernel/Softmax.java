@@ -198,28 +198,38 @@ public final class Softmax {
     double zeroTerm = implicitZeros > 0 ? shifted(0.0, max, temperature, false, 0.0) : 0.0;
     double sum = implicitZeros * zeroTerm;
     double compensation = Math.fma(implicitZeros, zeroTerm, -sum);
-    for (int j = 0; j < nnz; j++) {
-      double term = shifted(values[j], max, temperature, false, 0.0);
-      if (!logSpace) {
-        out[offset + indices[j]] = term;
-      }
-      double s = sum + term;
-      compensation += twoSumError(sum, term, s);
+    // The explicit terms go to out[offset .. offset + nnz) first; the placement below moves them.
+    DenseSoftmax vectorKernel = DenseKernels.VECTOR;
+    double explicitSum = vectorKernel == null ? Double.NaN
+        : vectorKernel.trySumOfExponentials(values, max, temperature, out, offset);
+    if (explicitSum == explicitSum) {
+      double s = sum + explicitSum;
+      compensation += twoSumError(sum, explicitSum, s);
       sum = s;
+    } else {
+      for (int j = 0; j < nnz; j++) {
+        double term = shifted(values[j], max, temperature, false, 0.0);
+        out[offset + j] = term;
+        double s = sum + term;
+        compensation += twoSumError(sum, term, s);
+        sum = s;
+      }
     }
     double logSum = logOfSum(sum, compensation);
     sum += compensation;
     double implicitValue = logSpace ? shifted(0.0, max, temperature, true, logSum) : zeroTerm / sum;
-    int gapStart = offset;
-    for (int j = 0; j < nnz; j++) {
+    // From the last entry down: indices[j] >= j, so no term is overwritten before it is read.
+    int gapEnd = offset + size;
+    for (int j = nnz - 1; j >= 0; j--) {
       int index = offset + indices[j];
-      Arrays.fill(out, gapStart, index, implicitValue);
-      out[index] = logSpace
+      double value = logSpace
           ? shifted(values[j], max, temperature, true, logSum)
-          : out[index] / sum;
-      gapStart = index + 1;
+          : out[offset + j] / sum;
+      Arrays.fill(out, index + 1, gapEnd, implicitValue);
+      out[index] = value;
+      gapEnd = index;
     }
-    Arrays.fill(out, gapStart, offset + size, implicitValue);
+    Arrays.fill(out, offset, gapEnd, implicitValue);
     return RowStatus.VALID;
   }
 

@@ -41,7 +41,8 @@ final class VectorSoftmax implements DenseSoftmax {
   public boolean trySoftmax(double[] logits, double temperature, boolean logSpace, double[] out,
       int offset) {
     int n = logits.length;
-    if (n < LANES || 1.0 / temperature == Double.POSITIVE_INFINITY) {
+    if (n < LANES || 1.0 / temperature == Double.POSITIVE_INFINITY
+        || (out == logits && (logSpace || n % LANES != 0))) {
       return false;
     }
     double max = max(logits);
@@ -62,11 +63,25 @@ final class VectorSoftmax implements DenseSoftmax {
     return true;
   }
 
+  @Override
+  public double trySumOfExponentials(
+      double[] logits, double max, double temperature, double[] out, int offset) {
+    if (logits.length < LANES || 1.0 / temperature == Double.POSITIVE_INFINITY) {
+      return Double.NaN;
+    }
+    double halving = temperature > 1.0 ? 0.5 : 1.0;
+    return sumOfExponentials(
+        logits, halving, -halving * max, halving * temperature, false, out, offset);
+  }
+
   /*
    * Each pass is one loop over the row's vectors, the last of them aligned to the row's end:
    * position p = min(i, n - LANES). In that last vector the lanes below i - p were done by the
-   * previous one; they keep the value already in out (so out may be logits itself) and stay out
-   * of the sum. Vectors never cross a call that C2 might not inline, where they would be boxed.
+   * previous one: they are computed again from the same inputs, so written again with the same
+   * bits, and left out of the sum. (Reading out back instead would stall on the overlapping
+   * stores.) That needs the logits intact, so a row computed in place is declined unless it is
+   * a whole number of vectors, and always in log space, where the first pass writes out too.
+   * Vectors never cross a call that C2 might not inline, where they would be boxed, nor a branch.
    */
 
   /** The largest entry, NaN if any entry is NaN. */
@@ -82,9 +97,9 @@ final class VectorSoftmax implements DenseSoftmax {
 
   /**
    * The compensated sum of {@code exp(d_i)}, {@code d_i = (scale x_i + negativeMax) / t} carried
-   * as {@code hi + lo}; the terms are also written to {@code out} unless in log space. The lanes'
-   * partial sums are then added pairwise with TwoSum (lane i with lane i + LANES/2, and so on), in
-   * the same order whether compiled or not.
+   * as {@code hi + lo}; the terms are also written to {@code out} unless in log space. Every
+   * operation, the final addition of the lanes included, happens in the same order whether
+   * compiled or not.
    *
    * <p>The loop body spells out {@link Exp#exp} and each TwoSum instead of calling helpers: C2
    * stops inlining ordinary methods once a compilation holds this many Vector API calls, and a
@@ -95,6 +110,7 @@ final class VectorSoftmax implements DenseSoftmax {
     int n = logits.length;
     int last = n - LANES;
     DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);
+    DoubleVector scales = DoubleVector.broadcast(SPECIES, scale);
     DoubleVector shift = DoubleVector.broadcast(SPECIES, negativeMax);
     DoubleVector divisor = DoubleVector.broadcast(SPECIES, t);
     DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / t);
@@ -117,10 +133,12 @@ final class VectorSoftmax implements DenseSoftmax {
     for (int i = 0; i < n; i += LANES) {
       int p = Math.min(i, last);
       VectorMask<Double> done = laneIndices.lt(i - p);
-      DoubleVector x = DoubleVector.fromArray(SPECIES, logits, p).mul(scale);
+      DoubleVector logit = DoubleVector.fromArray(SPECIES, logits, p);
+      DoubleVector x = logit.mul(scale);
       // hi + lo = (x + shift) / t: TwoSum's error of the addition plus the fused residual of
-      // the division, divided by t (see Softmax.shifted).
-      DoubleVector gap = x.add(shift);
+      // the division, divided by t (see Softmax.shifted). x = scale * logit is exact (bar
+      // subnormals), so the fused form of the addition has the same value and one step less.
+      DoubleVector gap = logit.fma(scales, shift);
       DoubleVector hi = gap.mul(reciprocal);
       DoubleVector gapB = gap.sub(x);
       DoubleVector gapError = x.sub(gap.sub(gapB)).add(shift.sub(gapB));
@@ -132,8 +150,7 @@ final class VectorSoftmax implements DenseSoftmax {
       DoubleVector r0 = k.fma(minusLn2Hi, inRange);
       DoubleVector rest = k.fma(minusLn2Lo, lo);
       DoubleVector r = r0.add(rest);
-      DoubleVector restB = r.sub(r0);
-      DoubleVector rError = r0.sub(r.sub(restB)).add(rest.sub(restB));
+      DoubleVector rError = rest.sub(r.sub(r0));
       DoubleVector r2 = r.mul(r);
       DoubleVector r4 = r2.mul(r2);
       DoubleVector q = r.fma(c13, c12).fma(r2, r.fma(c11, c10)).fma(r4,
@@ -150,41 +167,32 @@ final class VectorSoftmax implements DenseSoftmax {
           .mul(exponent.sub(half).add(Exp.EXPONENT_BIAS)
               .lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS).reinterpretAsDoubles())
           .blend(0.0, hi.lt(Exp.CUTOFF));
-      if (!logSpace) {
-        term.blend(DoubleVector.fromArray(SPECIES, out, offset + p), done)
-            .intoArray(out, offset + p);
-      }
+      // Written in log space too (the next pass overwrites it): a branch could box the vector.
+      term.intoArray(out, offset + p);
       term = term.blend(0.0, done);
       DoubleVector s = sums.add(term);
       DoubleVector termB = s.sub(sums);
       compensations = compensations.add(sums.sub(s.sub(termB)).add(term.sub(termB)));
       sums = s;
     }
+    // Rump's extraction: split each lane's sum at a power of two above twice the row's length.
+    // The high parts are multiples of one ulp of the splitter and add exactly in any order; the
+    // low parts, with the compensations, are far below the total (at least 1, the maximum's term)
+    // and are added in a fixed order.
+    double splitter = Double.longBitsToDouble(
+        (long) (Math.getExponent((double) n) + 2 + Double.MAX_EXPONENT) << 52);
+    DoubleVector highs = sums.add(splitter).sub(splitter);
+    DoubleVector lows = sums.sub(highs).add(compensations);
     if (LANES > 4) {
-      DoubleVector other = sums.rearrange(SWAP_FOURS);
-      DoubleVector s = sums.add(other);
-      DoubleVector otherB = s.sub(sums);
-      compensations = compensations.add(compensations.rearrange(SWAP_FOURS))
-          .add(sums.sub(s.sub(otherB)).add(other.sub(otherB)));
-      sums = s;
+      lows = lows.add(lows.rearrange(SWAP_FOURS));
     }
     if (LANES > 2) {
-      DoubleVector other = sums.rearrange(SWAP_TWOS);
-      DoubleVector s = sums.add(other);
-      DoubleVector otherB = s.sub(sums);
-      compensations = compensations.add(compensations.rearrange(SWAP_TWOS))
-          .add(sums.sub(s.sub(otherB)).add(other.sub(otherB)));
-      sums = s;
+      lows = lows.add(lows.rearrange(SWAP_TWOS));
     }
     if (LANES > 1) {
-      DoubleVector other = sums.rearrange(SWAP_ONES);
-      DoubleVector s = sums.add(other);
-      DoubleVector otherB = s.sub(sums);
-      compensations = compensations.add(compensations.rearrange(SWAP_ONES))
-          .add(sums.sub(s.sub(otherB)).add(other.sub(otherB)));
-      sums = s;
+      lows = lows.add(lows.rearrange(SWAP_ONES));
     }
-    return sums.lane(0) + compensations.lane(0);
+    return highs.reduceLanes(VectorOperators.ADD) + lows.lane(0);
   }
 
   /** {@code d_i - logSum}, with {@code d_i}'s low part and the subtraction's error added back. */
@@ -192,17 +200,17 @@ final class VectorSoftmax implements DenseSoftmax {
       double t, double logSum, double[] out, int offset) {
     int n = logits.length;
     int last = n - LANES;
-    DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);
+    DoubleVector scales = DoubleVector.broadcast(SPECIES, scale);
     DoubleVector shift = DoubleVector.broadcast(SPECIES, negativeMax);
     DoubleVector divisor = DoubleVector.broadcast(SPECIES, t);
     DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / t);
     DoubleVector negativeLogSum = DoubleVector.broadcast(SPECIES, -logSum);
     for (int i = 0; i < n; i += LANES) {
       int p = Math.min(i, last);
-      VectorMask<Double> done = laneIndices.lt(i - p);
       // hi + lo as in sumOfExponentials, spelled out for the same reason.
-      DoubleVector x = DoubleVector.fromArray(SPECIES, logits, p).mul(scale);
-      DoubleVector gap = x.add(shift);
+      DoubleVector logit = DoubleVector.fromArray(SPECIES, logits, p);
+      DoubleVector x = logit.mul(scale);
+      DoubleVector gap = logit.fma(scales, shift);
       DoubleVector hi = gap.mul(reciprocal);
       DoubleVector gapB = gap.sub(x);
       DoubleVector gapError = x.sub(gap.sub(gapB)).add(shift.sub(gapB));
@@ -212,26 +220,28 @@ final class VectorSoftmax implements DenseSoftmax {
       DoubleVector rError = hi.sub(r.sub(rB)).add(negativeLogSum.sub(rB));
       r.add(rError.add(lo))
           .blend(Double.NEGATIVE_INFINITY, hi.eq(Double.NEGATIVE_INFINITY))
-          .blend(DoubleVector.fromArray(SPECIES, out, offset + p), done)
           .intoArray(out, offset + p);
     }
   }
 
-  /** {@code out[i] /= sum}, as {@code q = y / sum} rounded by one fused correction step. */
+  /**
+   * {@code out[i] /= sum}, as {@code q = y / sum} rounded by one fused correction step. The last
+   * vector is read before the others are divided, so its overlapping lanes get the same quotients.
+   */
   private static void divide(double[] out, int offset, int n, double sum) {
-    int last = n - LANES;
-    DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);
+    int last = offset + n - LANES;
     DoubleVector divisor = DoubleVector.broadcast(SPECIES, sum);
     DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / sum);
-    for (int i = 0; i < n; i += LANES) {
-      int p = Math.min(i, last);
-      DoubleVector y = DoubleVector.fromArray(SPECIES, out, offset + p);
+    DoubleVector lastTerms = DoubleVector.fromArray(SPECIES, out, last);
+    for (int i = offset; i < last; i += LANES) {
+      DoubleVector y = DoubleVector.fromArray(SPECIES, out, i);
       DoubleVector q = y.mul(reciprocal);
-      q.neg().fma(divisor, y).fma(reciprocal, q)
-          .blend(y, laneIndices.lt(i - p))
-          .intoArray(out, offset + p);
+      q.neg().fma(divisor, y).fma(reciprocal, q).intoArray(out, i);
     }
+    DoubleVector q = lastTerms.mul(reciprocal);
+    q.neg().fma(divisor, lastTerms).fma(reciprocal, q).intoArray(out, last);
   }
+
 
   private static double[] laneIndices() {
     double[] indices = new double[LANES];

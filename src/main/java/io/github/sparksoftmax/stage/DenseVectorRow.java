@@ -5,10 +5,11 @@ import org.apache.spark.unsafe.Platform;
 
 /**
  * VectorUDT's internal form of a dense vector, {@code (type: byte = 1, size: int = null,
- * indices: array<int> = null, values: array<double>)}, built directly as an {@link UnsafeRow} in one
- * byte array. Spark's generated projection copies an UnsafeRow struct with one memory copy, where a
- * {@code GenericInternalRow} holding an {@code UnsafeArrayData} costs two more allocations and a
- * second copy of the values, field by field.
+ * indices: array<int> = null, values: array<double>)}, as an {@link UnsafeRow} laid out in one
+ * {@code double[]}: a header of whole words, then the values. The kernel writes the values straight
+ * into place ({@link #allocate}, then {@link #wrap}), so a result is written once, and Spark's
+ * generated projection copies the row with one memory copy. (An UnsafeRow may sit on any primitive
+ * array; Spark's own {@code UnsafeArrayData.fromPrimitiveArray} uses a {@code long[]}.)
  */
 public final class DenseVectorRow {
   private static final int FIELDS = 4;
@@ -17,31 +18,48 @@ public final class DenseVectorRow {
   private static final int INDICES = 2;
   private static final int VALUES = 3;
   private static final byte DENSE = 1;
-  /** One word of null bits (for four fields) and one 8-byte slot per field. */
-  private static final int FIXED_BYTES = 8 + 8 * FIELDS;
+  /** One word of null bits (for four fields) and one word per field. */
+  private static final int FIXED_WORDS = 1 + FIELDS;
+  private static final long WORD = 8L;
 
   private DenseVectorRow() {}
 
-  /** The dense vector of {@code values} (copied) as an UnsafeRow of VectorUDT's struct. */
-  public static UnsafeRow of(double[] values) {
-    int n = values.length;
-    // UnsafeArrayData: the element count, a word of null bits per 64 elements, then the elements.
-    long arrayHeader = 8L + 8L * ((n + 63L) / 64);
-    long arrayBytes = arrayHeader + 8L * n;
-    long total = FIXED_BYTES + arrayBytes;
-    if (total > Integer.MAX_VALUE - 16) {
+  /**
+   * A zeroed buffer for a vector of {@code n} values, which go at {@link #valuesOffset(int)
+   * valuesOffset(n)}.
+   *
+   * @throws IllegalArgumentException if such a row would exceed Spark's 2 GB limit
+   */
+  public static double[] allocate(int n) {
+    long words = (long) valuesOffset(n) + n;
+    if (words * WORD > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("a vector of " + n + " values does not fit in a row");
     }
-    byte[] buffer = new byte[(int) total];
-    long base = Platform.BYTE_ARRAY_OFFSET;
+    return new double[(int) words];
+  }
+
+  /** Where the {@code n} values go in the buffer: after the row's header and the array's. */
+  public static int valuesOffset(int n) {
+    // UnsafeArrayData: the element count, then a word of null bits per 64 elements.
+    return FIXED_WORDS + 1 + (int) ((n + 63L) / 64);
+  }
+
+  /** The row over {@code buffer} (from {@link #allocate}), whose {@code n} values are in place. */
+  public static UnsafeRow wrap(double[] buffer, int n) {
+    long base = Platform.DOUBLE_ARRAY_OFFSET;
+    long arrayStart = FIXED_WORDS * WORD;
+    long arrayBytes = buffer.length * WORD - arrayStart;
     Platform.putLong(buffer, base, (1L << SIZE) | (1L << INDICES));
-    Platform.putByte(buffer, base + 8 + 8 * TYPE, DENSE);
-    Platform.putLong(buffer, base + 8 + 8 * VALUES, ((long) FIXED_BYTES << 32) | arrayBytes);
-    Platform.putLong(buffer, base + FIXED_BYTES, n);
-    Platform.copyMemory(values, Platform.DOUBLE_ARRAY_OFFSET, buffer,
-        base + FIXED_BYTES + arrayHeader, 8L * n);
+    Platform.putLong(buffer, base + WORD * (1 + TYPE), DENSE);
+    Platform.putLong(buffer, base + WORD * (1 + SIZE), 0L);
+    Platform.putLong(buffer, base + WORD * (1 + INDICES), 0L);
+    Platform.putLong(buffer, base + WORD * (1 + VALUES), (arrayStart << 32) | arrayBytes);
+    Platform.putLong(buffer, base + arrayStart, n);
+    for (long word = arrayStart + WORD; word < valuesOffset(n) * WORD; word += WORD) {
+      Platform.putLong(buffer, base + word, 0L);
+    }
     UnsafeRow row = new UnsafeRow(FIELDS);
-    row.pointTo(buffer, buffer.length);
+    row.pointTo(buffer, base, (int) (buffer.length * WORD));
     return row;
   }
 }

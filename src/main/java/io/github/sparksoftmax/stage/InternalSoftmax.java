@@ -30,11 +30,35 @@ public final class InternalSoftmax {
 
   private InternalSoftmax() {}
 
-  /** Softmax of a vector row, as a dense vector row. */
+  /**
+   * Softmax of a vector row, as a dense vector row. The kernel writes the result straight into
+   * the row's buffer (see {@link DenseVectorRow}); a sparse row's implicit zeros are never
+   * expanded into an array of logits.
+   */
   public static InternalRow vector(Object vectorRow, double temperature, boolean logSpace,
       boolean failOnInvalid, UTF8String column) {
-    double[] out = softmaxOfVector(vectorRow, temperature, logSpace, failOnInvalid, column);
-    return out == null ? null : denseVector(out);
+    if (vectorRow == null) {
+      return nullRow(failOnInvalid, column);
+    }
+    InternalRow logits = (InternalRow) vectorRow;
+    double[] buffer;
+    int n;
+    RowStatus status;
+    if (logits.getByte(TYPE) == SPARSE) {
+      n = logits.getInt(SIZE);
+      buffer = DenseVectorRow.allocate(n);
+      status = Softmax.softmaxSparse(n, logits.getArray(INDICES).toIntArray(),
+          logits.getArray(VALUES).toDoubleArray(), temperature, logSpace, buffer,
+          DenseVectorRow.valuesOffset(n));
+    } else {
+      double[] values = logits.getArray(VALUES).toDoubleArray();
+      n = values.length;
+      buffer = DenseVectorRow.allocate(n);
+      status = Softmax.softmax(values, temperature, logSpace, buffer,
+          DenseVectorRow.valuesOffset(n));
+    }
+    check(status, failOnInvalid, column);
+    return DenseVectorRow.wrap(buffer, n);
   }
 
   /**
@@ -176,11 +200,6 @@ public final class InternalSoftmax {
   /** The argmax of an {@code array<float>} result. */
   public static double argmaxOfFloats(ArrayData result) {
     return asPrediction(Softmax.argmax(result.toFloatArray()));
-  }
-
-  /** VectorUDT's internal form of a dense vector. */
-  static InternalRow denseVector(double[] values) {
-    return DenseVectorRow.of(values);
   }
 
   /** The top {@code k} entries of a result row as VectorUDT's internal sparse vector, or null. */

@@ -158,15 +158,31 @@ class VectorSoftmaxTest {
   }
 
   @Test
-  void computesInPlace() {
+  void computesInPlaceOnWholeVectorsAndDeclinesOtherInPlaceRows() {
     Random random = new Random(7);
-    for (boolean logSpace : new boolean[] {false, true}) {
-      double[] row = random.doubles(37).map(v -> 30 * v).toArray();
-      double[] expected = new double[row.length];
-      assertTrue(simd.trySoftmax(row, 0.7, logSpace, expected, 0));
-      double[] inPlace = row.clone();
-      assertTrue(simd.trySoftmax(inPlace, 0.7, logSpace, inPlace, 0));
-      assertArrayEquals(expected, inPlace);
+    int lanes = VectorSoftmax.SPECIES.length();
+    double[] whole = random.doubles(4 * lanes).map(v -> 30 * v).toArray();
+    double[] expected = new double[whole.length];
+    assertTrue(simd.trySoftmax(whole, 0.7, false, expected, 0));
+    double[] inPlace = whole.clone();
+    assertTrue(simd.trySoftmax(inPlace, 0.7, false, inPlace, 0));
+    assertArrayEquals(expected, inPlace);
+
+    double[] partial = random.doubles(4 * lanes + 3).map(v -> 30 * v).toArray();
+    for (double[] row : new double[][] {whole, partial}) {
+      for (boolean logSpace : new boolean[] {false, true}) {
+        if (row == whole && !logSpace) {
+          continue;
+        }
+        double[] untouched = row.clone();
+        assertFalse(simd.trySoftmax(untouched, 0.7, logSpace, untouched, 0));
+        assertArrayEquals(row, untouched);
+        double[] scalar = new double[row.length];
+        Softmax.scalarSoftmax(row, 0.7, logSpace, scalar, 0);
+        double[] viaDispatch = row.clone();
+        Softmax.softmax(viaDispatch, 0.7, logSpace, viaDispatch);
+        assertArrayEquals(scalar, viaDispatch);
+      }
     }
   }
 

@@ -12,7 +12,10 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The hand-built row is exactly what VectorUDT and Spark's own projection make of a dense vector. */
+/**
+ * The hand-built row is exactly what VectorUDT and Spark's own projection make of a dense vector,
+ * whatever the buffer held before (here every bit set).
+ */
 class DenseVectorRowTest {
 
   private static final VectorUDT UDT = new VectorUDT();
@@ -24,7 +27,10 @@ class DenseVectorRowTest {
     for (int i = 0; i < n; i++) {
       values[i] = i == 3 ? Double.NaN : Math.scalb(i - 0.5, i % 7);
     }
-    UnsafeRow row = DenseVectorRow.of(values);
+    double[] buffer = DenseVectorRow.allocate(n);
+    java.util.Arrays.fill(buffer, Double.longBitsToDouble(-1L));
+    System.arraycopy(values, 0, buffer, DenseVectorRow.valuesOffset(n), n);
+    UnsafeRow row = DenseVectorRow.wrap(buffer, n);
 
     Vector vector = UDT.deserialize(row);
     assertEquals(DenseVector.class, vector.getClass());
@@ -33,5 +39,7 @@ class DenseVectorRowTest {
     UnsafeRow spark = UnsafeProjection.create(UDT.sqlType()).apply(UDT.serialize(Vectors.dense(values)));
     assertEquals(spark, row);
     assertEquals(spark.hashCode(), row.hashCode());
+    assertArrayEquals(spark.getBytes(), row.getBytes());
+    assertEquals(spark, row.copy());
   }
 }

@@ -198,10 +198,12 @@ public final class Softmax {
     double zeroTerm = implicitZeros > 0 ? shifted(0.0, max, temperature, false, 0.0) : 0.0;
     double sum = implicitZeros * zeroTerm;
     double compensation = Math.fma(implicitZeros, zeroTerm, -sum);
-    // The explicit terms go to out[offset .. offset + nnz) first; the placement below moves them.
+    // The explicit terms go to the last nnz slots first, out[scratch + j]; the placement below
+    // moves each to its index, and indices[j] <= size - nnz + j.
+    int scratch = offset + implicitZeros;
     DenseSoftmax vectorKernel = DenseKernels.VECTOR;
     double explicitSum = vectorKernel == null ? Double.NaN
-        : vectorKernel.trySumOfExponentials(values, max, temperature, out, offset);
+        : vectorKernel.trySumOfExponentials(values, max, temperature, out, scratch);
     if (explicitSum == explicitSum) {
       double s = sum + explicitSum;
       compensation += twoSumError(sum, explicitSum, s);
@@ -209,7 +211,7 @@ public final class Softmax {
     } else {
       for (int j = 0; j < nnz; j++) {
         double term = shifted(values[j], max, temperature, false, 0.0);
-        out[offset + j] = term;
+        out[scratch + j] = term;
         double s = sum + term;
         compensation += twoSumError(sum, term, s);
         sum = s;
@@ -218,18 +220,21 @@ public final class Softmax {
     double logSum = logOfSum(sum, compensation);
     sum += compensation;
     double implicitValue = logSpace ? shifted(0.0, max, temperature, true, logSum) : zeroTerm / sum;
-    // From the last entry down: indices[j] >= j, so no term is overwritten before it is read.
-    int gapEnd = offset + size;
-    for (int j = nnz - 1; j >= 0; j--) {
+    // One fill before the scratch slots; in them, only the gaps left behind, once read.
+    Arrays.fill(out, offset, scratch, implicitValue);
+    int gapStart = scratch;
+    for (int j = 0; j < nnz; j++) {
       int index = offset + indices[j];
       double value = logSpace
           ? shifted(values[j], max, temperature, true, logSum)
-          : out[offset + j] / sum;
-      Arrays.fill(out, index + 1, gapEnd, implicitValue);
+          : out[scratch + j] / sum;
+      if (index > gapStart) {
+        Arrays.fill(out, gapStart, index, implicitValue);
+      }
       out[index] = value;
-      gapEnd = index;
+      gapStart = Math.max(gapStart, index + 1);
     }
-    Arrays.fill(out, offset, gapEnd, implicitValue);
+    Arrays.fill(out, gapStart, offset + size, implicitValue);
     return RowStatus.VALID;
   }
 

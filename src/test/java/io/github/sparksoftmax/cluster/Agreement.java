@@ -14,10 +14,10 @@ import org.apache.spark.sql.Row;
 
 /**
  * How the {@code probability} column of a job's output agrees, row by row, with the softmax of
- * the same row's {@code logits} computed again in the checking session. With the default scalar
- * kernel every row must be bit-identical (NaN with NaN, null with null). The largest difference,
- * in units of 2^-52 times the larger magnitude, tells last-bit noise (as the opt-in SIMD kernel
- * gives between a cold and a warm JVM) from a wrong result.
+ * the same row's {@code logits} computed again in the checking session. Both kernels give the
+ * same bits in every JVM, so every row must be bit-identical (NaN with NaN, null with null). The
+ * largest difference, in units of 2^-52 times the larger magnitude, tells last-bit noise (say, a
+ * JVM running the other kernel) from a wrong result.
  */
 final class Agreement {
   final long rows;

@@ -251,6 +251,20 @@ class SoftmaxKernelTest {
     // No implicit zero and every entry far below 0: exp(-max / t) must not be taken.
     assertSparseMatchesReference(3, all, new double[] {-1000, -1001, -1002.5}, 1);
     assertSparseMatchesReference(3, all, new double[] {-5, -6, -5.5}, 0.001);
+    // The same with rows long enough for the SIMD kernel to sum the explicit terms.
+    int[] twenty = new int[20];
+    Arrays.setAll(twenty, i -> i);
+    double[] farBelowZero = new double[20];
+    Arrays.setAll(farBelowZero, i -> -1000 - 0.37 * i);
+    assertSparseMatchesReference(20, twenty, farBelowZero, 1);
+    assertSparseMatchesReference(20, twenty, farBelowZero, 7.5);
+    double[] withInfinities = farBelowZero.clone();
+    withInfinities[3] = NEG_INF;
+    withInfinities[17] = NEG_INF;
+    assertSparseMatchesReference(20, twenty, withInfinities, 0.5);
+    int[] spread = new int[12];
+    Arrays.setAll(spread, i -> 3 * i + 1);
+    assertSparseMatchesReference(40, spread, Arrays.copyOf(withInfinities, 12), 1);
   }
 
   @Test

@@ -36,7 +36,8 @@ public final class Softmax {
    * @param logits the row; read only
    * @param temperature finite and &gt; 0; the row is divided by it
    * @param logSpace true for log-probabilities
-   * @param out receives {@code logits.length} values; may be {@code logits} itself
+   * @param out receives {@code logits.length} values; may be {@code logits} itself (a row computed
+   *     in place may take the scalar kernel, which agrees with the SIMD one within the contract)
    * @return {@link RowStatus#VALID}, or why the row is invalid (then {@code out} holds NaN)
    * @throws IllegalArgumentException if the temperature is not finite and positive, or {@code out}
    *     is shorter than the row

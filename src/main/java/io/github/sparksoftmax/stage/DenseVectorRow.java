@@ -1,5 +1,6 @@
 package io.github.sparksoftmax.stage;
 
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.Platform;
 
@@ -9,7 +10,8 @@ import org.apache.spark.unsafe.Platform;
  * {@code double[]}: a header of whole words, then the values. The kernel writes the values straight
  * into place ({@link #allocate}, then {@link #wrap}), so a result is written once, and Spark's
  * generated projection copies the row with one memory copy. (An UnsafeRow may sit on any primitive
- * array; Spark's own {@code UnsafeArrayData.fromPrimitiveArray} uses a {@code long[]}.)
+ * array; Spark's own {@code UnsafeArrayData.fromPrimitiveArray} uses a {@code long[]}.) The same
+ * layout without the row's header serves {@code array<double>} results ({@link #allocateArray}).
  */
 public final class DenseVectorRow {
   private static final int FIELDS = 4;
@@ -31,17 +33,47 @@ public final class DenseVectorRow {
    * @throws IllegalArgumentException if such a row would exceed Spark's 2 GB limit
    */
   public static double[] allocate(int n) {
-    long words = (long) valuesOffset(n) + n;
+    return words(valuesOffset(n), n);
+  }
+
+  /** Where the {@code n} values go in the buffer: after the row's header and the array's. */
+  public static int valuesOffset(int n) {
+    return FIXED_WORDS + arrayValuesOffset(n);
+  }
+
+  /** A zeroed buffer for an {@code array<double>} of {@code n} values, at {@link #arrayValuesOffset}. */
+  public static double[] allocateArray(int n) {
+    return words(arrayValuesOffset(n), n);
+  }
+
+  /** Where the values go in an array's buffer: after the element count and the null bits. */
+  public static int arrayValuesOffset(int n) {
+    return 1 + (int) ((n + 63L) / 64);
+  }
+
+  /** The {@code array<double>} over {@code buffer} (from {@link #allocateArray}), values in place. */
+  public static UnsafeArrayData wrapArray(double[] buffer, int n) {
+    long base = Platform.DOUBLE_ARRAY_OFFSET;
+    writeArrayHeader(buffer, base, n);
+    UnsafeArrayData array = new UnsafeArrayData();
+    array.pointTo(buffer, base, (int) (buffer.length * WORD));
+    return array;
+  }
+
+  private static double[] words(int header, int n) {
+    long words = (long) header + n;
     if (words * WORD > Integer.MAX_VALUE - 16) {
       throw new IllegalArgumentException("a vector of " + n + " values does not fit in a row");
     }
     return new double[(int) words];
   }
 
-  /** Where the {@code n} values go in the buffer: after the row's header and the array's. */
-  public static int valuesOffset(int n) {
-    // UnsafeArrayData: the element count, then a word of null bits per 64 elements.
-    return FIXED_WORDS + 1 + (int) ((n + 63L) / 64);
+  /** UnsafeArrayData's header: the element count, then a word of null bits per 64 elements. */
+  private static void writeArrayHeader(double[] buffer, long start, int n) {
+    Platform.putLong(buffer, start, n);
+    for (int word = 1; word < arrayValuesOffset(n); word++) {
+      Platform.putLong(buffer, start + word * WORD, 0L);
+    }
   }
 
   /** The row over {@code buffer} (from {@link #allocate}), whose {@code n} values are in place. */
@@ -54,10 +86,7 @@ public final class DenseVectorRow {
     Platform.putLong(buffer, base + WORD * (1 + SIZE), 0L);
     Platform.putLong(buffer, base + WORD * (1 + INDICES), 0L);
     Platform.putLong(buffer, base + WORD * (1 + VALUES), (arrayStart << 32) | arrayBytes);
-    Platform.putLong(buffer, base + arrayStart, n);
-    for (long word = arrayStart + WORD; word < valuesOffset(n) * WORD; word += WORD) {
-      Platform.putLong(buffer, base + word, 0L);
-    }
+    writeArrayHeader(buffer, base + arrayStart, n);
     UnsafeRow row = new UnsafeRow(FIELDS);
     row.pointTo(buffer, base, (int) (buffer.length * WORD));
     return row;

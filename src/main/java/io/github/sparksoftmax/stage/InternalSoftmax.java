@@ -118,9 +118,20 @@ public final class InternalSoftmax {
   /** Softmax of an {@code array<double>} row. */
   public static ArrayData doubles(ArrayData logits, double temperature, boolean logSpace,
       boolean failOnInvalid, UTF8String column) {
-    double[] row = logits == null ? null : logits.toDoubleArray();
-    row = softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column);
-    return row == null ? null : UnsafeArrayData.fromPrimitiveArray(row);
+    if (logits == null) {
+      return nullRow(failOnInvalid, column);
+    }
+    int n = logits.numElements();
+    double[] buffer = DenseVectorRow.allocateArray(n);
+    int offset = DenseVectorRow.arrayValuesOffset(n);
+    if (hasNullEntry(logits)) {
+      check(RowStatus.NULL_ENTRY, failOnInvalid, column);
+      Arrays.fill(buffer, offset, offset + n, Double.NaN);
+    } else {
+      check(Softmax.softmax(logits.toDoubleArray(), temperature, logSpace, buffer, offset),
+          failOnInvalid, column);
+    }
+    return DenseVectorRow.wrapArray(buffer, n);
   }
 
   /** Softmax in place of {@code row}, the entries of the array row {@code logits} as doubles. */

@@ -97,7 +97,7 @@ final class VectorSoftmax implements DenseSoftmax {
 
   /**
    * The compensated sum of {@code exp(d_i)}, {@code d_i = (scale x_i + negativeMax) / t} carried
-   * as {@code hi + lo}; the terms are also written to {@code out} unless in log space. Every
+   * as {@code hi + lo}; the terms are also written to {@code out}, in log space too. Every
    * operation, the final addition of the lanes included, happens in the same order whether
    * compiled or not.
    *

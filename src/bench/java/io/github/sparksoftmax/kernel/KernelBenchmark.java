@@ -49,7 +49,8 @@ public class KernelBenchmark {
     }
     vectorKernel = DenseKernels.VECTOR;
     if (vectorKernel == null) {
-      throw new IllegalStateException("the SIMD kernel is off: run with --add-modules jdk.incubator.vector");
+      throw new IllegalStateException(
+          "the SIMD kernel is off: run with --add-modules jdk.incubator.vector");
     }
   }
 

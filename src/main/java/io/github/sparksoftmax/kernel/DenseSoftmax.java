@@ -21,9 +21,9 @@ interface DenseSoftmax {
       int offset);
 
   /**
-   * The sum of {@code exp((x_i - max) / temperature)} over {@code logits}, each term also written to
-   * {@code out[offset + i]}, computed as the dense kernel computes it; or NaN when declined (then
-   * nothing was written).
+   * The sum of {@code exp((x_i - max) / temperature)} over {@code logits}, each term also written
+   * to {@code out[offset + i]}, computed as the dense kernel computes it; or NaN when declined
+   * (then nothing was written).
    *
    * @param max finite, at least every logit
    * @param temperature already checked finite and &gt; 0

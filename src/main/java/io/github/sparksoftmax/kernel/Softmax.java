@@ -16,7 +16,8 @@ import java.util.Arrays;
  *
  * <p>Semantics: an empty row gives an empty row; a {@code -Infinity} entry gets probability 0
  * (log-probability {@code -Infinity}); {@code +Infinity} entries share the mass equally and every
- * other entry gets 0; a row with a NaN entry, or whose entries are all {@code -Infinity}, is invalid:
+ * other entry gets 0; a row with a NaN entry, or whose entries are all {@code -Infinity}, is
+ * invalid:
  * the output is filled with NaN and the returned {@link RowStatus} says why.
  *
  * <p>Dense rows are computed by a SIMD kernel on {@code jdk.incubator.vector} when that module is
@@ -42,7 +43,8 @@ public final class Softmax {
    * @throws IllegalArgumentException if the temperature is not finite and positive, or {@code out}
    *     is shorter than the row
    */
-  public static RowStatus softmax(double[] logits, double temperature, boolean logSpace, double[] out) {
+  public static RowStatus softmax(
+      double[] logits, double temperature, boolean logSpace, double[] out) {
     return softmax(logits, temperature, logSpace, out, 0);
   }
 
@@ -59,7 +61,8 @@ public final class Softmax {
     requireValidTemperature(temperature);
     requireRoom(out.length, offset, logits.length);
     DenseSoftmax vectorKernel = DenseKernels.VECTOR;
-    if (vectorKernel != null && vectorKernel.trySoftmax(logits, temperature, logSpace, out, offset)) {
+    if (vectorKernel != null
+        && vectorKernel.trySoftmax(logits, temperature, logSpace, out, offset)) {
       return RowStatus.VALID;
     }
     return scalarSoftmax(logits, temperature, logSpace, out, offset);
@@ -68,7 +71,8 @@ public final class Softmax {
   /**
    * True when dense rows go through the SIMD kernel on {@code jdk.incubator.vector}; see
    * {@link DenseKernels} for when that is (the module must be resolved, e.g. with
-   * {@code --add-modules jdk.incubator.vector}, and {@code -Dspark.softmax.simd=false} turns it off).
+   * {@code --add-modules jdk.incubator.vector}, and {@code -Dspark.softmax.simd=false} turns it
+   * off).
    * Both kernels meet the same accuracy contract.
    */
   public static boolean simdEnabled() {
@@ -129,7 +133,8 @@ public final class Softmax {
    *
    * @see #softmax(double[], double, boolean, double[])
    */
-  public static RowStatus softmax(float[] logits, double temperature, boolean logSpace, float[] out) {
+  public static RowStatus softmax(
+      float[] logits, double temperature, boolean logSpace, float[] out) {
     requireRoom(out.length, 0, logits.length);
     double[] wide = new double[logits.length];
     for (int i = 0; i < wide.length; i++) {
@@ -153,8 +158,8 @@ public final class Softmax {
    * @param out receives {@code size} values
    * @see #softmax(double[], double, boolean, double[])
    */
-  public static RowStatus softmaxSparse(
-      int size, int[] indices, double[] values, double temperature, boolean logSpace, double[] out) {
+  public static RowStatus softmaxSparse(int size, int[] indices, double[] values,
+      double temperature, boolean logSpace, double[] out) {
     return softmaxSparse(size, indices, values, temperature, logSpace, out, 0);
   }
 

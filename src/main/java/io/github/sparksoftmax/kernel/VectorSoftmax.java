@@ -25,7 +25,8 @@ import jdk.incubator.vector.VectorSpecies;
  * within the accuracy contract, not bit for bit.
  *
  * <p>It declines rows shorter than one vector, rows whose maximum is not finite (NaN, infinite or
- * all {@code -Infinity} rows), and subnormal temperatures. Loaded only through {@link DenseKernels}.
+ * all {@code -Infinity} rows), subnormal temperatures, and some rows computed in place (see below).
+ * Loaded only through {@link DenseKernels}.
  */
 final class VectorSoftmax implements DenseSoftmax {
 

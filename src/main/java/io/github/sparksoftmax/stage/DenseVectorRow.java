@@ -41,7 +41,7 @@ public final class DenseVectorRow {
     return FIXED_WORDS + arrayValuesOffset(n);
   }
 
-  /** A zeroed buffer for an {@code array<double>} of {@code n} values, at {@link #arrayValuesOffset}. */
+  /** A zeroed buffer for an {@code array<double>} of {@code n} values (see {@link #wrapArray}). */
   public static double[] allocateArray(int n) {
     return words(arrayValuesOffset(n), n);
   }
@@ -51,7 +51,7 @@ public final class DenseVectorRow {
     return 1 + (int) ((n + 63L) / 64);
   }
 
-  /** The {@code array<double>} over {@code buffer} (from {@link #allocateArray}), values in place. */
+  /** The array over {@code buffer} (from {@link #allocateArray}), whose values are in place. */
   public static UnsafeArrayData wrapArray(double[] buffer, int n) {
     long base = Platform.DOUBLE_ARRAY_OFFSET;
     writeArrayHeader(buffer, base, n);

@@ -14,7 +14,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * The per-row work of the softmax stages on Spark's internal row format, called from generated
  * code (see {@link SoftmaxColumns}). A vector arrives as VectorUDT's struct {@code (type: byte,
  * size: int, indices: array<int>, values: array<double>)}, type 0 sparse and 1 dense; arrays as
- * {@link ArrayData}; Spark looks a vector parameter up as {@code Object}. Reading the primitive arrays straight out of the row spares the object
+ * {@link ArrayData}; Spark looks a vector parameter up as {@code Object}. Reading the primitive
+ * arrays straight out of the row spares the object
  * conversions of a UDF.
  *
  * <p>With {@code failOnInvalid}, an invalid row (null, a null or NaN entry, every entry -Infinity)

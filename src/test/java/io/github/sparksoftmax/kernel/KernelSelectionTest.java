@@ -56,14 +56,16 @@ class KernelSelectionTest {
     assertEquals("simd=true", lines.get(0));
     double[] warm = new double[KernelSelectionProbe.ROW.length];
     for (int i = 0; i < 200_000; i++) {
-      Softmax.softmax(KernelSelectionProbe.ROW, KernelSelectionProbe.TEMPERATURE, (i & 1) == 0, warm);
+      Softmax.softmax(
+          KernelSelectionProbe.ROW, KernelSelectionProbe.TEMPERATURE, (i & 1) == 0, warm);
     }
     assertSameBits(lines, (row, t, logSpace, out) -> Softmax.softmax(row, t, logSpace, out));
   }
 
   /** The scalar kernel is deterministic, so the forked JVM must reproduce it bit for bit. */
   private static void assertEqualsScalarKernel(List<String> lines) {
-    assertSameBits(lines, (row, t, logSpace, out) -> Softmax.scalarSoftmax(row, t, logSpace, out, 0));
+    assertSameBits(
+        lines, (row, t, logSpace, out) -> Softmax.scalarSoftmax(row, t, logSpace, out, 0));
   }
 
   private interface Kernel {
@@ -74,7 +76,8 @@ class KernelSelectionTest {
     int k = KernelSelectionProbe.ROW.length;
     for (boolean logSpace : new boolean[] {false, true}) {
       double[] expected = new double[k];
-      kernel.softmax(KernelSelectionProbe.ROW, KernelSelectionProbe.TEMPERATURE, logSpace, expected);
+      kernel.softmax(
+          KernelSelectionProbe.ROW, KernelSelectionProbe.TEMPERATURE, logSpace, expected);
       double[] actual = values(lines, logSpace ? 1 + k : 1, k);
       for (int i = 0; i < k; i++) {
         assertEquals(Double.doubleToRawLongBits(expected[i]), Double.doubleToRawLongBits(actual[i]),
@@ -91,14 +94,17 @@ class KernelSelectionTest {
     return values;
   }
 
-  private static List<String> runProbe(String... jvmOptions) throws IOException, InterruptedException, URISyntaxException {
+  private static List<String> runProbe(String... jvmOptions)
+      throws IOException, InterruptedException, URISyntaxException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(List.of(jvmOptions));
     command.add("-cp");
-    command.add(codeSource(Softmax.class) + File.pathSeparator + codeSource(KernelSelectionProbe.class));
+    command.add(
+        codeSource(Softmax.class) + File.pathSeparator + codeSource(KernelSelectionProbe.class));
     command.add(KernelSelectionProbe.class.getName());
-    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();

@@ -109,8 +109,8 @@ class VectorSoftmaxTest {
             new double[] {NEG_INF, 1, 2, 3, NEG_INF, 5, 6, 7, 8, NEG_INF, 10}, 1.0),
         Arguments.of("-Infinity, temperature below 1",
             new double[] {NEG_INF, 1, 2, 3, NEG_INF, 5, 6, 7, 8, NEG_INF, 10}, 0.25),
-        Arguments.of("underflow to zero and subnormal", new double[] {0, -700, -740, -744, -746, -800,
-            -1, -2, -3, -1e4}, 1.0),
+        Arguments.of("underflow to zero and subnormal",
+            new double[] {0, -700, -740, -744, -746, -800, -1, -2, -3, -1e4}, 1.0),
         Arguments.of("gap beyond the double range at t=1", spreadAtBothEnds, 1.0),
         Arguments.of("gap beyond the double range at t<1", spreadAtBothEnds, 0.5),
         Arguments.of("gap beyond the double range at t>1", spreadAtBothEnds, 2.0),
@@ -118,8 +118,8 @@ class VectorSoftmaxTest {
         Arguments.of("large logits that round when shifted", new double[] {1e15, 1e15 + 1, 1e15 - 3,
             1e15 + 0.5, 1e15 - 2, 1e15 + 2, 1e15, 1e15 - 1, 1e15 + 3}, 1.0),
         Arguments.of("huge temperature", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1e300),
-        Arguments.of("tiny temperature", new double[] {1, 1 + 1e-12, 1 - 1e-12, 1, 1, 0, 0, 0, 2e-12},
-            1e-12),
+        Arguments.of("tiny temperature",
+            new double[] {1, 1 + 1e-12, 1 - 1e-12, 1, 1, 0, 0, 0, 2e-12}, 1e-12),
         Arguments.of("equal logits", new double[17], 1.0));
   }
 
@@ -143,7 +143,8 @@ class VectorSoftmaxTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("rowsTheSimdKernelDeclines")
-  void declinedRowsAreLeftUntouchedAndComputedByTheScalarKernel(String name, double[] row, double t) {
+  void declinedRowsAreLeftUntouchedAndComputedByTheScalarKernel(
+      String name, double[] row, double t) {
     for (boolean logSpace : new boolean[] {false, true}) {
       double[] untouched = filled(row.length, 42.0);
       assertFalse(simd.trySoftmax(row, t, logSpace, untouched, 0));

@@ -37,7 +37,8 @@ class DenseVectorRowTest {
     assertEquals(DenseVector.class, vector.getClass());
     assertArrayEquals(values, vector.toArray());
 
-    UnsafeRow spark = UnsafeProjection.create(UDT.sqlType()).apply(UDT.serialize(Vectors.dense(values)));
+    UnsafeRow spark =
+        UnsafeProjection.create(UDT.sqlType()).apply(UDT.serialize(Vectors.dense(values)));
     assertEquals(spark, row);
     assertEquals(spark.hashCode(), row.hashCode());
     assertArrayEquals(spark.getBytes(), row.getBytes());

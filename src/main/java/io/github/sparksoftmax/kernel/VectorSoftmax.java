@@ -10,9 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The dense kernel on the Vector API: the scalar kernel's algorithm, one vector of lanes at a time,
  * with {@link Exp}'s exponential done lanewise in the same steps, so each exponential has the same
- * bits as the scalar one. Each lane keeps its own compensated (TwoSum) partial sum; the lanes are
- * then added pairwise with TwoSum in a fixed order. Every operation is one that Java specifies
- * exactly, so a row gives the same bits before and after the JIT compiles this class.
+ * bits as the scalar one. Each lane keeps its own compensated (TwoSum) partial sum; the lanes'
+ * sums are then split at a power of two (Rump), the high parts added exactly and the low parts in
+ * a fixed order. Every operation is one that Java specifies exactly, so a row gives the same bits
+ * before and after the JIT compiles this class.
  *
  * <p>A row that is not a whole number of vectors ends with one more vector, aligned to the row's
  * end and overlapping the previous one: the overlapping lanes compute the same values again (they
@@ -55,7 +56,7 @@ final class VectorSoftmax implements DenseSoftmax {
     // exponent; the temperature is halved with them.
     double halving = temperature > 1.0 ? 0.5 : 1.0;
     double t = halving * temperature;
-    double sum = sumOfExponentials(logits, halving, -halving * max, t, logSpace, out, offset);
+    double sum = sumOfExponentials(logits, halving, -halving * max, t, out, offset);
     if (logSpace) {
       writeLogProbabilities(logits, halving, -halving * max, t, Math.log(sum), out, offset);
     } else {
@@ -72,7 +73,7 @@ final class VectorSoftmax implements DenseSoftmax {
     }
     double halving = temperature > 1.0 ? 0.5 : 1.0;
     return sumOfExponentials(
-        logits, halving, -halving * max, halving * temperature, false, out, offset);
+        logits, halving, -halving * max, halving * temperature, out, offset);
   }
 
   /*
@@ -107,7 +108,7 @@ final class VectorSoftmax implements DenseSoftmax {
    * vector passed to a method that is not inlined is boxed on every call.
    */
   static double sumOfExponentials(double[] logits, double scale, double negativeMax,
-      double t, boolean logSpace, double[] out, int offset) {
+      double t, double[] out, int offset) {
     int n = logits.length;
     int last = n - LANES;
     DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);

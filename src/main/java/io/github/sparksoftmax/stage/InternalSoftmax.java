@@ -42,23 +42,10 @@ public final class InternalSoftmax {
       return nullRow(failOnInvalid, column);
     }
     InternalRow logits = (InternalRow) vectorRow;
-    double[] buffer;
-    int n;
-    RowStatus status;
-    if (logits.getByte(TYPE) == SPARSE) {
-      n = logits.getInt(SIZE);
-      buffer = DenseVectorRow.allocate(n);
-      status = Softmax.softmaxSparse(n, logits.getArray(INDICES).toIntArray(),
-          logits.getArray(VALUES).toDoubleArray(), temperature, logSpace, buffer,
-          DenseVectorRow.valuesOffset(n));
-    } else {
-      double[] values = logits.getArray(VALUES).toDoubleArray();
-      n = values.length;
-      buffer = DenseVectorRow.allocate(n);
-      status = Softmax.softmax(values, temperature, logSpace, buffer,
-          DenseVectorRow.valuesOffset(n));
-    }
-    check(status, failOnInvalid, column);
+    int n = size(logits);
+    double[] buffer = DenseVectorRow.allocate(n);
+    softmaxOfVector(logits, temperature, logSpace, failOnInvalid, column, buffer,
+        DenseVectorRow.valuesOffset(n));
     return DenseVectorRow.wrap(buffer, n);
   }
 
@@ -69,14 +56,25 @@ public final class InternalSoftmax {
    */
   public static InternalRow topOfVector(Object vectorRow, double temperature, boolean logSpace,
       boolean failOnInvalid, UTF8String column, int k) {
-    return top(softmaxOfVector(vectorRow, temperature, logSpace, failOnInvalid, column), k);
+    if (vectorRow == null) {
+      return nullRow(failOnInvalid, column);
+    }
+    InternalRow logits = (InternalRow) vectorRow;
+    double[] out = new double[size(logits)];
+    softmaxOfVector(logits, temperature, logSpace, failOnInvalid, column, out, 0);
+    return top(out, k);
   }
 
   /** The {@code k} largest entries of the softmax of an {@code array<double>} row. */
   public static InternalRow topOfDoubles(ArrayData logits, double temperature, boolean logSpace,
       boolean failOnInvalid, UTF8String column, int k) {
-    double[] row = logits == null ? null : logits.toDoubleArray();
-    return top(softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column), k);
+    if (logits == null) {
+      return nullRow(failOnInvalid, column);
+    }
+    double[] out = new double[logits.numElements()];
+    softmaxOfArray(logits, logits.toDoubleArray(), temperature, logSpace, failOnInvalid, column,
+        out, 0);
+    return top(out, k);
   }
 
   /**
@@ -85,35 +83,38 @@ public final class InternalSoftmax {
    */
   public static InternalRow topOfFloats(ArrayData logits, double temperature, boolean logSpace,
       boolean failOnInvalid, UTF8String column, int k) {
-    double[] row = null;
-    if (logits != null) {
-      float[] narrow = logits.toFloatArray();
-      row = new double[narrow.length];
-      for (int i = 0; i < row.length; i++) {
-        row[i] = narrow[i];
-      }
-    }
-    return top(softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column), k);
-  }
-
-  private static double[] softmaxOfVector(Object vectorRow, double temperature, boolean logSpace,
-      boolean failOnInvalid, UTF8String column) {
-    if (vectorRow == null) {
+    if (logits == null) {
       return nullRow(failOnInvalid, column);
     }
-    InternalRow logits = (InternalRow) vectorRow;
-    double[] out;
-    RowStatus status;
-    if (logits.getByte(TYPE) == SPARSE) {
-      out = new double[logits.getInt(SIZE)];
-      status = Softmax.softmaxSparse(out.length, logits.getArray(INDICES).toIntArray(),
-          logits.getArray(VALUES).toDoubleArray(), temperature, logSpace, out);
-    } else {
-      out = logits.getArray(VALUES).toDoubleArray();
-      status = Softmax.softmax(out, temperature, logSpace, out);
+    float[] narrow = logits.toFloatArray();
+    double[] row = new double[narrow.length];
+    for (int i = 0; i < row.length; i++) {
+      row[i] = narrow[i];
     }
+    double[] out = new double[row.length];
+    softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column, out, 0);
+    return top(out, k);
+  }
+
+  /** The length of a vector row. */
+  private static int size(InternalRow logits) {
+    return logits.getByte(TYPE) == SPARSE
+        ? logits.getInt(SIZE)
+        : logits.getArray(VALUES).numElements();
+  }
+
+  /**
+   * Softmax of a non-null vector row into {@code out[offset .. offset + size)}, checked. A sparse
+   * row's implicit zeros are never expanded into an array of logits.
+   */
+  private static void softmaxOfVector(InternalRow logits, double temperature, boolean logSpace,
+      boolean failOnInvalid, UTF8String column, double[] out, int offset) {
+    RowStatus status = logits.getByte(TYPE) == SPARSE
+        ? Softmax.softmaxSparse(logits.getInt(SIZE), logits.getArray(INDICES).toIntArray(),
+            logits.getArray(VALUES).toDoubleArray(), temperature, logSpace, out, offset)
+        : Softmax.softmax(logits.getArray(VALUES).toDoubleArray(), temperature, logSpace, out,
+            offset);
     check(status, failOnInvalid, column);
-    return out;
   }
 
   /** Softmax of an {@code array<double>} row. */
@@ -124,30 +125,23 @@ public final class InternalSoftmax {
     }
     int n = logits.numElements();
     double[] buffer = DenseVectorRow.allocateArray(n);
-    int offset = DenseVectorRow.arrayValuesOffset(n);
-    if (hasNullEntry(logits)) {
-      check(RowStatus.NULL_ENTRY, failOnInvalid, column);
-      Arrays.fill(buffer, offset, offset + n, Double.NaN);
-    } else {
-      check(Softmax.softmax(logits.toDoubleArray(), temperature, logSpace, buffer, offset),
-          failOnInvalid, column);
-    }
+    softmaxOfArray(logits, logits.toDoubleArray(), temperature, logSpace, failOnInvalid, column,
+        buffer, DenseVectorRow.arrayValuesOffset(n));
     return DenseVectorRow.wrapArray(buffer, n);
   }
 
-  /** Softmax in place of {@code row}, the entries of the array row {@code logits} as doubles. */
-  private static double[] softmaxOfArray(ArrayData logits, double[] row, double temperature,
-      boolean logSpace, boolean failOnInvalid, UTF8String column) {
-    if (logits == null) {
-      return nullRow(failOnInvalid, column);
-    }
+  /**
+   * Softmax of the non-null array row {@code logits}, whose entries as doubles are {@code row},
+   * into {@code out[offset .. offset + row.length)}, checked; a null entry makes the row invalid.
+   */
+  private static void softmaxOfArray(ArrayData logits, double[] row, double temperature,
+      boolean logSpace, boolean failOnInvalid, UTF8String column, double[] out, int offset) {
     if (hasNullEntry(logits)) {
       check(RowStatus.NULL_ENTRY, failOnInvalid, column);
-      Arrays.fill(row, Double.NaN);
+      Arrays.fill(out, offset, offset + row.length, Double.NaN);
     } else {
-      check(Softmax.softmax(row, temperature, logSpace, row), failOnInvalid, column);
+      check(Softmax.softmax(row, temperature, logSpace, out, offset), failOnInvalid, column);
     }
-    return row;
   }
 
   /** Softmax of an {@code array<float>} row, computed in double and rounded once. */
@@ -214,11 +208,8 @@ public final class InternalSoftmax {
     return asPrediction(Softmax.argmax(result.toFloatArray()));
   }
 
-  /** The top {@code k} entries of a result row as VectorUDT's internal sparse vector, or null. */
+  /** The top {@code k} entries of a result row as VectorUDT's internal sparse vector. */
   private static InternalRow top(double[] row, int k) {
-    if (row == null) {
-      return null;
-    }
     int[] indices = TopK.largest(row, k);
     double[] values = new double[indices.length];
     for (int j = 0; j < indices.length; j++) {

@@ -1,7 +1,12 @@
 package io.github.sparksoftmax.kernel;
 
+import io.github.sparksoftmax.stage.DenseVectorRow;
+import io.github.sparksoftmax.stage.InternalSoftmax;
+import io.github.sparksoftmax.stage.ResultBuffers;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -17,8 +22,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One dense row of {@code k} logits through the scalar kernel, the SIMD kernel, and a bare
  * {@link Math#exp} loop over the same row (the per-element floor of any softmax that calls
- * {@code Math.exp}). Each operation allocates its output row, as a Spark stage does, so
- * {@code -prof gc} should report about {@code 8 * k + 16} bytes per operation and nothing more.
+ * {@code Math.exp}). Each of these allocates its output row, so {@code -prof gc} should report
+ * about {@code 8 * k + 16} bytes per operation and nothing more. A fourth, {@code stageRow}, is the
+ * stage's own per-row call on the row in Spark's binary format, with the column's reused buffers:
+ * {@code -prof gc} should report no allocation at all.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +46,9 @@ public class KernelBenchmark {
 
   private double[] logits;
   private DenseSoftmax vectorKernel;
+  private InternalRow logitsRow;
+  private final ResultBuffers buffers = new ResultBuffers();
+  private final UTF8String column = UTF8String.fromString("logits");
 
   @Setup
   public void setUp() {
@@ -47,6 +57,9 @@ public class KernelBenchmark {
     for (int i = 0; i < k; i++) {
       logits[i] = 3.0 * random.nextGaussian();
     }
+    double[] row = DenseVectorRow.allocate(k);
+    System.arraycopy(logits, 0, row, DenseVectorRow.valuesOffset(k), k);
+    logitsRow = DenseVectorRow.wrap(row, k);
     vectorKernel = DenseKernels.VECTOR;
     if (vectorKernel == null) {
       throw new IllegalStateException(
@@ -77,5 +90,10 @@ public class KernelBenchmark {
       throw new IllegalStateException("the SIMD kernel declined the row");
     }
     return out;
+  }
+
+  @Benchmark
+  public InternalRow stageRow() {
+    return InternalSoftmax.vector(logitsRow, buffers, temperature, logSpace, true, column);
   }
 }

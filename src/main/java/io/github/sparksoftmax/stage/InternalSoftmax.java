@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -32,21 +33,21 @@ public final class InternalSoftmax {
   private InternalSoftmax() {}
 
   /**
-   * Softmax of a vector row, as a dense vector row. The kernel writes the result straight into
-   * the row's buffer (see {@link DenseVectorRow}); a sparse row's implicit zeros are never
-   * expanded into an array of logits.
+   * Softmax of a vector row, as a dense vector row in {@code buffers} (valid until their next
+   * row). The kernel writes the result straight into the row's buffer (see {@link
+   * DenseVectorRow}); a sparse row's implicit zeros are never expanded into an array of logits.
    */
-  public static InternalRow vector(Object vectorRow, double temperature, boolean logSpace,
-      boolean failOnInvalid, UTF8String column) {
+  public static InternalRow vector(Object vectorRow, ResultBuffers buffers, double temperature,
+      boolean logSpace, boolean failOnInvalid, UTF8String column) {
     if (vectorRow == null) {
       return nullRow(failOnInvalid, column);
     }
     InternalRow logits = (InternalRow) vectorRow;
     int n = size(logits);
-    double[] buffer = DenseVectorRow.allocate(n);
-    softmaxOfVector(logits, temperature, logSpace, failOnInvalid, column, buffer,
-        DenseVectorRow.valuesOffset(n));
-    return DenseVectorRow.wrap(buffer, n);
+    UnsafeRow result = buffers.vector(n);
+    softmaxOfVector(logits, buffers, temperature, logSpace, failOnInvalid, column,
+        ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n));
+    return result;
   }
 
   /**
@@ -61,7 +62,7 @@ public final class InternalSoftmax {
     }
     InternalRow logits = (InternalRow) vectorRow;
     double[] out = new double[size(logits)];
-    softmaxOfVector(logits, temperature, logSpace, failOnInvalid, column, out, 0);
+    softmaxOfVector(logits, null, temperature, logSpace, failOnInvalid, column, out, 0);
     return top(out, k);
   }
 
@@ -104,30 +105,36 @@ public final class InternalSoftmax {
   }
 
   /**
-   * Softmax of a non-null vector row into {@code out[offset .. offset + size)}, checked. A sparse
-   * row's implicit zeros are never expanded into an array of logits.
+   * Softmax of a non-null vector row into {@code out[offset .. offset + size)}, checked, its
+   * values copied into {@code buffers} (if not null). A sparse row's implicit zeros are never
+   * expanded into an array of logits.
    */
-  private static void softmaxOfVector(InternalRow logits, double temperature, boolean logSpace,
-      boolean failOnInvalid, UTF8String column, double[] out, int offset) {
+  private static void softmaxOfVector(InternalRow logits, ResultBuffers buffers,
+      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column,
+      double[] out, int offset) {
+    ArrayData values = logits.getArray(VALUES);
+    double[] row = buffers == null ? values.toDoubleArray() : buffers.logits(values);
     RowStatus status = logits.getByte(TYPE) == SPARSE
-        ? Softmax.softmaxSparse(logits.getInt(SIZE), logits.getArray(INDICES).toIntArray(),
-            logits.getArray(VALUES).toDoubleArray(), temperature, logSpace, out, offset)
-        : Softmax.softmax(logits.getArray(VALUES).toDoubleArray(), temperature, logSpace, out,
-            offset);
+        ? Softmax.softmaxSparse(logits.getInt(SIZE), logits.getArray(INDICES).toIntArray(), row,
+            temperature, logSpace, out, offset)
+        : Softmax.softmax(row, temperature, logSpace, out, offset);
     check(status, failOnInvalid, column);
   }
 
-  /** Softmax of an {@code array<double>} row. */
-  public static ArrayData doubles(ArrayData logits, double temperature, boolean logSpace,
-      boolean failOnInvalid, UTF8String column) {
+  /**
+   * Softmax of an {@code array<double>} row, as an array in {@code buffers} (valid until their
+   * next row).
+   */
+  public static ArrayData doubles(ArrayData logits, ResultBuffers buffers, double temperature,
+      boolean logSpace, boolean failOnInvalid, UTF8String column) {
     if (logits == null) {
       return nullRow(failOnInvalid, column);
     }
     int n = logits.numElements();
-    double[] buffer = DenseVectorRow.allocateArray(n);
-    softmaxOfArray(logits, logits.toDoubleArray(), temperature, logSpace, failOnInvalid, column,
-        buffer, DenseVectorRow.arrayValuesOffset(n));
-    return DenseVectorRow.wrapArray(buffer, n);
+    UnsafeArrayData result = buffers.array(n);
+    softmaxOfArray(logits, buffers.logits(logits), temperature, logSpace, failOnInvalid, column,
+        ResultBuffers.buffer(result), DenseVectorRow.arrayValuesOffset(n));
+    return result;
   }
 
   /**

@@ -1,0 +1,110 @@
+package io.github.sparksoftmax.stage;
+
+import java.io.Serializable;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.Platform;
+
+/**
+ * The buffers of one softmax column, reused from row to row: the copy of the row's logits, and
+ * the dense vector or {@code array<double>} result, which stays valid until the column's next
+ * row. That is the lifetime Spark gives any struct or array value read from a row, so Spark copies
+ * such a value wherever it keeps one longer: a projection copies it into its output row, and
+ * operators that buffer rows or aggregate values copy them. A dense result is therefore written
+ * once by the kernel and copied once by Spark, and no per-row allocation remains.
+ *
+ * <p>The expression that calls {@link InternalSoftmax} holds an instance as a literal, so each task
+ * deserializes its own. The first thread that uses an instance keeps its buffers; any other
+ * thread (an optimizer rule evaluating the column on the driver, say) gets fresh buffers on every
+ * row. All instances are equal: the buffers hold no settings and do not change a result.
+ */
+public final class ResultBuffers implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final AtomicReferenceFieldUpdater<ResultBuffers, Thread> OWNER =
+      AtomicReferenceFieldUpdater.newUpdater(ResultBuffers.class, Thread.class, "owner");
+
+  private transient volatile Thread owner;
+  private transient double[] logits;
+  private transient UnsafeRow vector;
+  private transient UnsafeArrayData array;
+
+  /** True when the calling thread may reuse this instance's buffers. */
+  private boolean reusable() {
+    Thread current = Thread.currentThread();
+    return owner == current || OWNER.compareAndSet(this, null, current);
+  }
+
+  /**
+   * The entries of an {@code array<double>} (a null entry reads as 0), in an array of exactly its
+   * length that the next call overwrites.
+   */
+  double[] logits(ArrayData values) {
+    int n = values.numElements();
+    if (!(values instanceof UnsafeArrayData) || !reusable()) {
+      return values.toDoubleArray();
+    }
+    if (logits == null || logits.length != n) {
+      logits = new double[n];
+    }
+    UnsafeArrayData unsafe = (UnsafeArrayData) values;
+    Platform.copyMemory(unsafe.getBaseObject(),
+        unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n), logits,
+        Platform.DOUBLE_ARRAY_OFFSET, n * 8L);
+    return logits;
+  }
+
+  /**
+   * A dense vector row of {@code n} values (see {@link DenseVectorRow}) whose values the caller
+   * writes into {@link #buffer(UnsafeRow)} at {@link DenseVectorRow#valuesOffset(int)}.
+   */
+  UnsafeRow vector(int n) {
+    if (!reusable()) {
+      return DenseVectorRow.wrap(DenseVectorRow.allocate(n), n);
+    }
+    if (vector == null || buffer(vector).length != DenseVectorRow.valuesOffset(n) + n) {
+      vector = DenseVectorRow.wrap(DenseVectorRow.allocate(n), n);
+    }
+    return vector;
+  }
+
+  /**
+   * An {@code array<double>} of {@code n} values whose values the caller writes into
+   * {@link #buffer(UnsafeArrayData)} at {@link DenseVectorRow#arrayValuesOffset(int)}.
+   */
+  UnsafeArrayData array(int n) {
+    if (!reusable()) {
+      return DenseVectorRow.wrapArray(DenseVectorRow.allocateArray(n), n);
+    }
+    if (array == null || array.numElements() != n) {
+      array = DenseVectorRow.wrapArray(DenseVectorRow.allocateArray(n), n);
+    }
+    return array;
+  }
+
+  /** The buffer under a row from {@link #vector(int)}. */
+  static double[] buffer(UnsafeRow row) {
+    return (double[]) row.getBaseObject();
+  }
+
+  /** The buffer under an array from {@link #array(int)}. */
+  static double[] buffer(UnsafeArrayData array) {
+    return (double[]) array.getBaseObject();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ResultBuffers;
+  }
+
+  @Override
+  public int hashCode() {
+    return 0x50f7;
+  }
+
+  @Override
+  public String toString() {
+    return "ResultBuffers";
+  }
+}

@@ -3,6 +3,10 @@ package io.github.sparksoftmax;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.min_by;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -26,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A dense result lives in its column's reused buffer until the next row (see {@code
  * ResultBuffers}). These tests put the results where a kept reference would show as every row
- * holding the last row's values: collected, gathered into lists by an aggregate, sorted, two
+ * holding the last row's values: collected, gathered into lists or kept in a buffer by an
+ * aggregate, sorted, two
  * columns of the same width in one projection, without generated code, and in a local relation
  * evaluated by the optimizer. Every row must still be its own softmax.
  */
@@ -55,6 +60,33 @@ class ResultReuseTest extends LocalSparkTest {
       }
     }
     assertEachRow(rows, 2);
+  }
+
+  @Test
+  void anAggregateBufferKeepsItsRowsValues() {
+    for (boolean generated : new boolean[] {true, false}) {
+      spark.conf().set("spark.sql.codegen.wholeStage", Boolean.toString(generated));
+      spark.conf().set("spark.sql.codegen.factoryMode", generated ? "FALLBACK" : "NO_CODEGEN");
+      try {
+        List<Row> groups = new SoftmaxTransformer().transform(shuffled(frame(9)))
+            .groupBy(col("id").mod(7))
+            .agg(max("id"), max_by(col("probability"), col("id")), min("id"),
+                min_by(col("probability"), col("id")))
+            .collectAsList();
+        assertEquals(7, groups.size());
+        for (Row group : groups) {
+          for (int first : new int[] {1, 3}) {
+            long id = group.getLong(first);
+            SoftmaxTransformerTest.assertClose(
+                SoftmaxTransformerTest.expected(logits(9, id), 1.0, false),
+                ((Vector) group.get(first + 1)).toArray(), false);
+          }
+        }
+      } finally {
+        spark.conf().unset("spark.sql.codegen.wholeStage");
+        spark.conf().unset("spark.sql.codegen.factoryMode");
+      }
+    }
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +32,9 @@ import org.junit.jupiter.api.Test;
  * A dense result lives in its column's reused buffer until the next row (see {@code
  * ResultBuffers}). These tests put the results where a kept reference would show as every row
  * holding the last row's values: collected, gathered into lists or kept in a buffer by an
- * aggregate, sorted, two
- * columns of the same width in one projection, without generated code, and in a local relation
- * evaluated by the optimizer. Every row must still be its own softmax.
+ * aggregate, sorted, two columns of the same width in one projection, without generated code, and
+ * in a local relation evaluated by the optimizer; for vector, {@code array<double>} and {@code
+ * array<float>} results. Every row must still be its own softmax.
  */
 class ResultReuseTest extends LocalSparkTest {
   private static final int ROWS = 300;
@@ -154,6 +155,35 @@ class ResultReuseTest extends LocalSparkTest {
       }
     }
     assertEachRow(rows, 8);
+  }
+
+  @Test
+  void floatArrayResultsAreEachTheirOwnSoftmaxWithinOneFloatUlp() {
+    Dataset<Row> floats = shuffled(frame(10)).withColumn("logits",
+        functions.vector_to_array(col("logits"), "float32"));
+    Dataset<Row> out = new SoftmaxTransformer().transform(floats)
+        .groupBy(col("id").mod(2))
+        .agg(collect_list("id").as("ids"), collect_list("probability").as("probabilities"));
+    int rows = 0;
+    for (Row group : out.collectAsList()) {
+      List<Long> ids = group.getList(1);
+      List<scala.collection.Seq<Float>> probabilities = group.getList(2);
+      for (int i = 0; i < ids.size(); i++) {
+        double[] widened = new double[WIDTH];
+        double[] logits = logits(10, ids.get(i));
+        for (int j = 0; j < WIDTH; j++) {
+          widened[j] = (float) logits[j];
+        }
+        double[] exact = SoftmaxTransformerTest.expected(widened, 1.0, false);
+        for (int j = 0; j < WIDTH; j++) {
+          float value = probabilities.get(i).apply(j);
+          assertTrue(Math.abs(value - exact[j]) <= Math.ulp((float) exact[j]),
+              "row " + ids.get(i) + " entry " + j + ": " + value + " vs exact " + exact[j]);
+        }
+        rows++;
+      }
+    }
+    assertEquals(ROWS, rows);
   }
 
   /** ROWS distinct rows of WIDTH logits from {@code seed}, as a local relation. */

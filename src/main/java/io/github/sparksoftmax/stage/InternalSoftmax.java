@@ -151,20 +151,24 @@ public final class InternalSoftmax {
     }
   }
 
-  /** Softmax of an {@code array<float>} row, computed in double and rounded once. */
-  public static ArrayData floats(ArrayData logits, double temperature, boolean logSpace,
-      boolean failOnInvalid, UTF8String column) {
+  /**
+   * Softmax of an {@code array<float>} row, computed in double and rounded once, as an array in
+   * {@code buffers} (valid until their next row).
+   */
+  public static ArrayData floats(ArrayData logits, ResultBuffers buffers, double temperature,
+      boolean logSpace, boolean failOnInvalid, UTF8String column) {
     if (logits == null) {
       return nullRow(failOnInvalid, column);
     }
-    float[] row = logits.toFloatArray();
-    if (hasNullEntry(logits)) {
-      check(RowStatus.NULL_ENTRY, failOnInvalid, column);
-      Arrays.fill(row, Float.NaN);
-    } else {
-      check(Softmax.softmax(row, temperature, logSpace, row), failOnInvalid, column);
+    int n = logits.numElements();
+    double[] wide = buffers.widened(logits);
+    double[] probabilities = buffers.wideResult(n);
+    softmaxOfArray(logits, wide, temperature, logSpace, failOnInvalid, column, probabilities, 0);
+    UnsafeArrayData result = buffers.floatArray(n);
+    for (int i = 0; i < n; i++) {
+      result.setFloat(i, (float) probabilities[i]);
     }
-    return UnsafeArrayData.fromPrimitiveArray(row);
+    return result;
   }
 
   /** True when a vector row is non-null and softmax is defined on it. */

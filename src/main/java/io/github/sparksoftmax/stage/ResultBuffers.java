@@ -9,11 +9,11 @@ import org.apache.spark.unsafe.Platform;
 
 /**
  * The buffers of one softmax column, reused from row to row: the copy of the row's logits, and
- * the dense vector or {@code array<double>} result, which stays valid until the column's next
- * row. That is the lifetime Spark gives any struct or array value read from a row, so Spark copies
- * such a value wherever it keeps one longer: a projection copies it into its output row, and
- * operators that buffer rows or aggregate values copy them. A dense result is therefore written
- * once by the kernel and copied once by Spark, and no per-row allocation remains.
+ * the dense vector, {@code array<double>} or {@code array<float>} result, which stays valid until
+ * the column's next row. That is the lifetime Spark gives any struct or array value read from a
+ * row, so Spark copies such a value wherever it keeps one longer: a projection copies it into its
+ * output row, and operators that buffer rows or aggregate values copy them. A result is therefore
+ * written once by the kernel and copied once by Spark, and no per-row allocation remains.
  *
  * <p>The expression that calls {@link InternalSoftmax} holds an instance as a literal, so each task
  * deserializes its own. The first thread that uses an instance keeps its buffers; any other
@@ -27,8 +27,10 @@ public final class ResultBuffers implements Serializable {
 
   private transient volatile Thread owner;
   private transient double[] logits;
+  private transient double[] wideResult;
   private transient UnsafeRow vector;
   private transient UnsafeArrayData array;
+  private transient UnsafeArrayData floatArray;
 
   /** True when the calling thread may reuse this instance's buffers. */
   private boolean reusable() {
@@ -53,6 +55,49 @@ public final class ResultBuffers implements Serializable {
         unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n), logits,
         Platform.DOUBLE_ARRAY_OFFSET, n * 8L);
     return logits;
+  }
+
+  /**
+   * The entries of an {@code array<float>} widened to double (a null entry reads as 0), in an
+   * array of exactly its length that the next call overwrites.
+   */
+  double[] widened(ArrayData values) {
+    int n = values.numElements();
+    double[] wide;
+    if (reusable()) {
+      if (logits == null || logits.length != n) {
+        logits = new double[n];
+      }
+      wide = logits;
+    } else {
+      wide = new double[n];
+    }
+    for (int i = 0; i < n; i++) {
+      wide[i] = values.isNullAt(i) ? 0.0 : values.getFloat(i);
+    }
+    return wide;
+  }
+
+  /** An array of {@code n} doubles for a result that is then rounded to float. */
+  double[] wideResult(int n) {
+    if (!reusable()) {
+      return new double[n];
+    }
+    if (wideResult == null || wideResult.length != n) {
+      wideResult = new double[n];
+    }
+    return wideResult;
+  }
+
+  /** An {@code array<float>} of {@code n} values without nulls, for the caller to set. */
+  UnsafeArrayData floatArray(int n) {
+    if (!reusable()) {
+      return UnsafeArrayData.fromPrimitiveArray(new float[n]);
+    }
+    if (floatArray == null || floatArray.numElements() != n) {
+      floatArray = UnsafeArrayData.fromPrimitiveArray(new float[n]);
+    }
+    return floatArray;
   }
 
   /**

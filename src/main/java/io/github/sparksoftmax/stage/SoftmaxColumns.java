@@ -10,9 +10,9 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Builds the column expressions of the softmax stages: calls of {@link InternalSoftmax}'s static
- * methods that Spark compiles into its generated code, with the settings as literals and, for a
- * vector or {@code array<double>} result, the column's {@link ResultBuffers}. Nothing of a stage
- * is captured, and an {@link InvalidRowException} reaches the failed action unwrapped.
+ * methods that Spark compiles into its generated code, with the settings as literals and, for the
+ * full softmax, the column's {@link ResultBuffers}. Nothing of a stage is captured, and an
+ * {@link InvalidRowException} reaches the failed action unwrapped.
  */
 public final class SoftmaxColumns {
 
@@ -27,9 +27,7 @@ public final class SoftmaxColumns {
   public static Column softmax(LogitsType type, Column logits, String column, double temperature,
       boolean logSpace, boolean failOnInvalid) {
     List<Expression> arguments = settings(logits, column, temperature, logSpace, failOnInvalid);
-    if (type != LogitsType.FLOAT_ARRAY) {
-      arguments.add(1, Literal.fromObject(new ResultBuffers()));
-    }
+    arguments.add(1, Literal.fromObject(new ResultBuffers()));
     return call(type.resultType(), method(type, "vector", "doubles", "floats"), arguments, false);
   }
 

@@ -32,6 +32,20 @@ class ResultBuffersTest {
   }
 
   @Test
+  void floatResultsAndWidenedLogitsAreReusedForTheSameWidth() {
+    ResultBuffers buffers = new ResultBuffers();
+    UnsafeArrayData floats = buffers.floatArray(3);
+    assertSame(floats, buffers.floatArray(3));
+    assertEquals(3, floats.numElements());
+    assertSame(buffers.wideResult(3), buffers.wideResult(3));
+    double[] wide = buffers.widened(UnsafeArrayData.fromPrimitiveArray(new float[] {1.5f, -2f}));
+    assertArrayEquals(new double[] {1.5, -2.0}, wide);
+    assertSame(wide,
+        buffers.widened(UnsafeArrayData.fromPrimitiveArray(new float[] {0.25f, 3f})));
+    assertArrayEquals(new double[] {0.25, 3.0}, wide);
+  }
+
+  @Test
   void anotherThreadGetsFreshBuffersOnEveryCall() throws Exception {
     ResultBuffers buffers = new ResultBuffers();
     UnsafeRow owned = buffers.vector(10);

@@ -13,7 +13,7 @@ import org.apache.spark.unsafe.Platform;
  * the column's next row. That is the lifetime Spark gives any struct or array value read from a
  * row, so Spark copies such a value wherever it keeps one longer: a projection copies it into its
  * output row, and operators that buffer rows or aggregate values copy them. A result is therefore
- * written once by the kernel and copied once by Spark, and no per-row allocation remains.
+ * written once by the kernel and copied once by Spark, and a dense row allocates nothing.
  *
  * <p>The expression that calls {@link InternalSoftmax} holds an instance as a literal, so each task
  * deserializes its own. The first thread that uses an instance keeps its buffers; any other

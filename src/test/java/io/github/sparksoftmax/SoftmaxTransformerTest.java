@@ -171,6 +171,29 @@ class SoftmaxTransformerTest extends LocalSparkTest {
   }
 
   @Test
+  void keepGivesNaNForAFloatArrayWithANullEntry() {
+    Dataset<Row> frame = spark.createDataFrame(
+        List.of(RowFactory.create(0L, new Float[] {1.0f, null, 2.0f}),
+            RowFactory.create(1L, new Float[] {1.0f, 2.0f})),
+        schema(DataTypes.createArrayType(DataTypes.FloatType, true)));
+    for (int topK : new int[] {0, 2}) {
+      List<Row> out = transform(frame,
+          new SoftmaxTransformer().setHandleInvalid("keep").setTopK(topK)).collectAsList();
+      double[] invalid = topK == 0
+          ? floats(out.get(0).getAs("probability"))
+          : ((Vector) out.get(0).getAs("probability")).toArray();
+      assertEquals(3, invalid.length);
+      for (int i = 0; i < (topK == 0 ? 3 : topK); i++) {
+        assertTrue(Double.isNaN(invalid[i]), "topK " + topK + " entry " + i);
+      }
+      double[] valid = topK == 0
+          ? floats(out.get(1).getAs("probability"))
+          : ((Vector) out.get(1).getAs("probability")).toArray();
+      assertFalse(Double.isNaN(valid[0]) || Double.isNaN(valid[1]), "topK " + topK);
+    }
+  }
+
+  @Test
   void skipDropsExactlyTheInvalidRows() {
     Dataset<Row> frame = vectorFrame(Vectors.dense(1.0, 2.0), Vectors.dense(Double.NaN, 1.0),
         null, Vectors.dense(NEG_INF, NEG_INF), Vectors.sparse(3, new int[] {}, new double[] {}),
@@ -391,6 +414,14 @@ class SoftmaxTransformerTest extends LocalSparkTest {
       result.add(((Vector) row.getAs("probability")).toArray());
     }
     return result;
+  }
+
+  private static double[] floats(Seq<Object> values) {
+    double[] out = new double[values.length()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (Float) values.apply(i);
+    }
+    return out;
   }
 
   private static List<Long> ids(List<Row> rows) {

@@ -87,11 +87,7 @@ public final class InternalSoftmax {
     if (logits == null) {
       return nullRow(failOnInvalid, column);
     }
-    float[] narrow = logits.toFloatArray();
-    double[] row = new double[narrow.length];
-    for (int i = 0; i < row.length; i++) {
-      row[i] = narrow[i];
-    }
+    double[] row = widen(logits, new double[logits.numElements()]);
     double[] out = new double[row.length];
     softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column, out, 0);
     return top(out, k);
@@ -228,6 +224,17 @@ public final class InternalSoftmax {
     }
     return new GenericInternalRow(new Object[] {SPARSE, row.length,
         UnsafeArrayData.fromPrimitiveArray(indices), UnsafeArrayData.fromPrimitiveArray(values)});
+  }
+
+  /**
+   * The entries of an {@code array<float>} row widened into {@code wide}, which holds exactly
+   * its length. A null entry's value is unspecified: the callers reject such rows.
+   */
+  static double[] widen(ArrayData logits, double[] wide) {
+    for (int i = 0; i < wide.length; i++) {
+      wide[i] = logits.getFloat(i);
+    }
+    return wide;
   }
 
   private static double asPrediction(int index) {

@@ -39,43 +39,39 @@ public final class ResultBuffers implements Serializable {
   }
 
   /**
-   * The entries of an {@code array<double>} (a null entry reads as 0), in an array of exactly its
-   * length that the next call overwrites.
+   * The entries of an {@code array<double>}, in an array of exactly its length that the next call
+   * overwrites. A null entry's value is unspecified: the caller rejects such rows.
    */
   double[] logits(ArrayData values) {
-    int n = values.numElements();
-    if (!(values instanceof UnsafeArrayData) || !reusable()) {
+    if (!(values instanceof UnsafeArrayData)) {
       return values.toDoubleArray();
+    }
+    int n = values.numElements();
+    double[] copy = logitsArray(n);
+    UnsafeArrayData unsafe = (UnsafeArrayData) values;
+    Platform.copyMemory(unsafe.getBaseObject(),
+        unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n), copy,
+        Platform.DOUBLE_ARRAY_OFFSET, n * 8L);
+    return copy;
+  }
+
+  /**
+   * The entries of an {@code array<float>} widened to double, in an array of exactly its length
+   * that the next call overwrites (see {@link InternalSoftmax#widen}).
+   */
+  double[] widened(ArrayData values) {
+    return InternalSoftmax.widen(values, logitsArray(values.numElements()));
+  }
+
+  /** The reused array for a row's logits, of length {@code n}; a fresh one for another thread. */
+  private double[] logitsArray(int n) {
+    if (!reusable()) {
+      return new double[n];
     }
     if (logits == null || logits.length != n) {
       logits = new double[n];
     }
-    UnsafeArrayData unsafe = (UnsafeArrayData) values;
-    Platform.copyMemory(unsafe.getBaseObject(),
-        unsafe.getBaseOffset() + UnsafeArrayData.calculateHeaderPortionInBytes(n), logits,
-        Platform.DOUBLE_ARRAY_OFFSET, n * 8L);
     return logits;
-  }
-
-  /**
-   * The entries of an {@code array<float>} widened to double (a null entry reads as 0), in an
-   * array of exactly its length that the next call overwrites.
-   */
-  double[] widened(ArrayData values) {
-    int n = values.numElements();
-    double[] wide;
-    if (reusable()) {
-      if (logits == null || logits.length != n) {
-        logits = new double[n];
-      }
-      wide = logits;
-    } else {
-      wide = new double[n];
-    }
-    for (int i = 0; i < n; i++) {
-      wide[i] = values.isNullAt(i) ? 0.0 : values.getFloat(i);
-    }
-    return wide;
   }
 
   /** An array of {@code n} doubles for a result that is then rounded to float. */

@@ -1,6 +1,7 @@
 package io.github.sparksoftmax.bench;
 
 import static org.apache.spark.sql.functions.aggregate;
+import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.exp;
 import static org.apache.spark.sql.functions.greatest;
@@ -9,6 +10,7 @@ import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.udf;
 
 import io.github.sparksoftmax.SoftmaxTransformer;
+import io.github.sparksoftmax.sql.SoftmaxFunctions;
 import java.util.function.UnaryOperator;
 import org.apache.spark.ml.feature.Normalizer;
 import org.apache.spark.ml.functions;
@@ -29,6 +31,9 @@ enum Contenders {
   SOFTMAX("SoftmaxTransformer", df -> transformer(false).transform(df)),
   /** This project's stage, log-probabilities. */
   LOG_SOFTMAX("SoftmaxTransformer log", df -> transformer(true).transform(df)),
+  /** This project's SQL function, {@code softmax(x)}, called from the DataFrame API. */
+  SQL_FUNCTION("softmax SQL function", df ->
+      df.withColumn("y", call_function(SoftmaxFunctions.SOFTMAX, col("x")))),
   /** Spark's own vector-to-vector stage of similar work: an L1 normalisation. */
   NORMALIZER("Normalizer p=1", df ->
       new Normalizer().setP(1.0).setInputCol("x").setOutputCol("y").transform(df)),

@@ -32,24 +32,26 @@ final class Goals {
   }
 
   /**
-   * Prints ours / other, by wall-clock and by CPU time, and unless {@code atMost} is NaN whether
-   * each is at most {@code atMost}. Tables without {@code other} (such as the top-k one) are
-   * passed over.
+   * Prints ours / other in each {@link Measure}, and unless {@code atMost} is NaN whether each is
+   * at most {@code atMost}. Tables without {@code other} (such as the top-k one) are passed over.
    */
   private static void check(Table table, Contenders other, double atMost) {
     if (!table.includes(other)) {
       return;
     }
-    double wall = 1.0 / table.ratio(other, Contenders.SOFTMAX);
-    double cpu = 1.0 / table.cpuRatio(other, Contenders.SOFTMAX);
-    System.out.printf("  %s vs %s: wall %.3f %s, CPU %.3f %s%n", table.title, other.label,
-        wall, verdict(wall, atMost), cpu, verdict(cpu, atMost));
+    StringBuilder line = new StringBuilder("  " + table.title + " vs " + other.label + ":");
+    for (Measure measure : Measure.values()) {
+      double fraction = 1.0 / table.ratio(measure, other, Contenders.SOFTMAX);
+      line.append(String.format(" %s %.3f%s", measure.heading.replace(" s", ""), fraction,
+          verdict(fraction, atMost)));
+    }
+    System.out.println(line);
   }
 
   private static String verdict(double fraction, double atMost) {
     if (Double.isNaN(atMost)) {
       return "";
     }
-    return String.format("(goal <= %.2f %s)", atMost, fraction <= atMost ? "MET" : "NOT MET");
+    return String.format(" (goal <= %.2f %s)", atMost, fraction <= atMost ? "MET" : "NOT MET");
   }
 }

@@ -1,6 +1,9 @@
 package io.github.sparksoftmax.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.github.sparksoftmax.kernel.Softmax;
+import io.github.sparksoftmax.sql.SoftmaxFunctions;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -23,21 +26,23 @@ import org.apache.spark.sql.types.StructType;
  * Times the softmax stage against the other ways of computing it in Spark, in one {@code local[2]}
  * JVM: for each row width, one cached DataFrame; every contender is warmed up, then the contenders
  * take turns for several rounds, each run fully evaluated by the {@code noop} sink. Prints the
- * median wall-clock time and the median executor CPU time of each, with their ratios to the first
- * contender (this project's stage), then the goals.
+ * median of each {@link Measure} (wall-clock, the tasks' CPU time, the whole JVM's CPU time) of
+ * each contender, with their ratios to the first contender (this project's stage), then the goals.
  *
  * <p>Arguments, all optional, as {@code key=value}: {@code elements} (logits per DataFrame,
  * default 80,000,000) and {@code maxRows} (default 2,000,000), which set the row count of each
  * width to {@code min(maxRows, elements / k)} so that each run takes about 0.3-2 s here;
  * {@code widths} (default 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for
- * no sparse run), {@code topKWidth} (32768: full output against topK = 10; 0 for none), {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),
+ * no sparse run), {@code topKWidth} (32768: full output against topK = 10; 0 for none),
+ * {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),
  * {@code partitions} (4). {@code quick} stands for
  * {@code elements=8000000 maxRows=200000 warmup=1 rounds=3}.
  */
 public final class SparkBenchmark {
 
   private static final List<Contenders> DENSE_CONTENDERS = List.of(Contenders.SOFTMAX,
-      Contenders.LOG_SOFTMAX, Contenders.NORMALIZER, Contenders.IDENTITY_UDF, Contenders.HAND_UDF,
+      Contenders.LOG_SOFTMAX, Contenders.SQL_FUNCTION, Contenders.NORMALIZER,
+      Contenders.IDENTITY_UDF, Contenders.HAND_UDF,
       Contenders.SQL);
   private static final List<Contenders> SPARSE_CONTENDERS =
       List.of(Contenders.SOFTMAX, Contenders.DENSIFY_THEN_SOFTMAX);
@@ -46,6 +51,8 @@ public final class SparkBenchmark {
 
   private final Settings settings;
   private final SparkSession spark;
+  private static final OperatingSystemMXBean JVM =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final TaskCpuTime cpuTime = new TaskCpuTime();
 
   private SparkBenchmark(Settings settings, SparkSession spark) {
@@ -65,6 +72,7 @@ public final class SparkBenchmark {
     System.out.printf("%s; SIMD kernel %s; %d cores; Java %s%n", settings,
         Softmax.simdEnabled() ? "on" : "off", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
+    SoftmaxFunctions.register(spark);
     SparkBenchmark benchmark = new SparkBenchmark(settings, spark);
     List<Table> tables = new ArrayList<>();
     for (int width : settings.widths) {
@@ -90,19 +98,25 @@ public final class SparkBenchmark {
     long rows = Math.max(1, Math.min(settings.maxRows, settings.elements / width));
     Dataset<Row> data = logits(rows, width, density).cache();
     data.count();
-    Map<Contenders, List<Double>> seconds = new EnumMap<>(Contenders.class);
-    Map<Contenders, List<Double>> cpuSeconds = new EnumMap<>(Contenders.class);
+    Map<Measure, Map<Contenders, List<Double>>> measured = new EnumMap<>(Measure.class);
+    for (Measure measure : Measure.values()) {
+      measured.put(measure, new EnumMap<>(Contenders.class));
+    }
     for (int round = -settings.warmup; round < settings.rounds; round++) {
       for (Contenders contender : contenders) {
         Dataset<Row> result = contender.apply(data);
         cpuTime.reset();
+        long jvmCpuStart = JVM.getProcessCpuTime();
         long start = System.nanoTime();
         result.write().format("noop").mode("overwrite").save();
         double elapsed = (System.nanoTime() - start) / 1e9;
-        double cpu = cpuTime.seconds(settings.partitions);
+        Map<Measure, Double> measures = new EnumMap<>(Measure.class);
+        measures.put(Measure.WALL, elapsed);
+        measures.put(Measure.JVM_CPU, (JVM.getProcessCpuTime() - jvmCpuStart) / 1e9);
+        measures.put(Measure.TASK_CPU, cpuTime.seconds(settings.partitions));
         if (round >= 0) {
-          seconds.computeIfAbsent(contender, c -> new ArrayList<>()).add(elapsed);
-          cpuSeconds.computeIfAbsent(contender, c -> new ArrayList<>()).add(cpu);
+          measures.forEach((measure, value) -> measured.get(measure)
+              .computeIfAbsent(contender, c -> new ArrayList<>()).add(value));
         }
       }
       System.out.printf("%s, %s round %d done%n", title, round < 0 ? "warm-up" : "timed", round);
@@ -112,7 +126,7 @@ public final class SparkBenchmark {
       bytesPerRow.put(contender, outputBytesPerRow(contender.apply(data), rows));
     }
     data.unpersist(true);
-    return new Table(title + ", " + rows + " rows", contenders, seconds, cpuSeconds, bytesPerRow);
+    return new Table(title + ", " + rows + " rows", contenders, measured, bytesPerRow);
   }
 
   /** The mean size of a result row in Spark's binary row format, as every operator passes it on. */

@@ -4,22 +4,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The timings of one DataFrame: median wall-clock and executor CPU seconds per contender, their
- * ratios to the first contender, and the mean size of a result row.
+ * The timings of one DataFrame: the median of each {@link Measure} per contender, their ratios to
+ * the first contender, and the mean size of a result row.
  */
 final class Table {
   final String title;
   private final List<Contenders> contenders;
-  private final Map<Contenders, List<Double>> seconds;
-  private final Map<Contenders, List<Double>> cpuSeconds;
+  private final Map<Measure, Map<Contenders, List<Double>>> measured;
   private final Map<Contenders, Double> bytesPerRow;
 
-  Table(String title, List<Contenders> contenders, Map<Contenders, List<Double>> seconds,
-      Map<Contenders, List<Double>> cpuSeconds, Map<Contenders, Double> bytesPerRow) {
+  Table(String title, List<Contenders> contenders,
+      Map<Measure, Map<Contenders, List<Double>>> measured, Map<Contenders, Double> bytesPerRow) {
     this.title = title;
     this.contenders = contenders;
-    this.seconds = seconds;
-    this.cpuSeconds = cpuSeconds;
+    this.measured = measured;
     this.bytesPerRow = bytesPerRow;
   }
 
@@ -28,30 +26,34 @@ final class Table {
     return contenders.contains(contender);
   }
 
-  /** How many times longer (wall-clock, medians) {@code contender} takes than {@code baseline}. */
-  double ratio(Contenders contender, Contenders baseline) {
-    return median(seconds.get(contender)) / median(seconds.get(baseline));
-  }
-
-  /** The same ratio for executor CPU time. */
-  double cpuRatio(Contenders contender, Contenders baseline) {
-    return median(cpuSeconds.get(contender)) / median(cpuSeconds.get(baseline));
+  /** How many times as much of {@code measure} {@code contender} takes as {@code baseline}. */
+  double ratio(Measure measure, Contenders contender, Contenders baseline) {
+    return median(measure, contender) / median(measure, baseline);
   }
 
   void print() {
     Contenders baseline = contenders.get(0);
-    System.out.println("| " + title + " | wall s | x ours | CPU s | x ours | output bytes/row |");
-    System.out.println("|---|---:|---:|---:|---:|---:|");
+    StringBuilder heading = new StringBuilder("| " + title + " |");
+    StringBuilder rule = new StringBuilder("|---|");
+    for (Measure measure : Measure.values()) {
+      heading.append(' ').append(measure.heading).append(" | x ours |");
+      rule.append("---:|---:|");
+    }
+    System.out.println(heading.append(" output bytes/row |"));
+    System.out.println(rule.append("---:|"));
     for (Contenders contender : contenders) {
-      System.out.printf("| %s | %.3f | %.2f | %.3f | %.2f | %.0f |%n", contender.label,
-          median(seconds.get(contender)), ratio(contender, baseline),
-          median(cpuSeconds.get(contender)), cpuRatio(contender, baseline),
-          bytesPerRow.get(contender));
+      StringBuilder line = new StringBuilder("| " + contender.label + " |");
+      for (Measure measure : Measure.values()) {
+        line.append(String.format(" %.3f | %.2f |", median(measure, contender),
+            ratio(measure, contender, baseline)));
+      }
+      System.out.println(line.append(String.format(" %.0f |", bytesPerRow.get(contender))));
     }
     System.out.println();
   }
 
-  private static double median(List<Double> values) {
+  private double median(Measure measure, Contenders contender) {
+    List<Double> values = measured.get(measure).get(contender);
     if (values == null) {
       return Double.NaN;
     }

@@ -29,9 +29,10 @@ import org.apache.spark.sql.types.StructType;
  * median of each {@link Measure} (wall-clock, the tasks' CPU time, the whole JVM's CPU time) of
  * each contender, with their ratios to the first contender (this project's stage), then the goals.
  *
- * <p>Arguments, all optional, as {@code key=value}: {@code elements} (logits per DataFrame,
- * default 80,000,000) and {@code maxRows} (default 2,000,000), which set the row count of each
- * width to {@code min(maxRows, elements / k)} so that each run takes about 0.3-2 s here;
+ * <p>Arguments, all optional, as {@code key=value}: {@code elements} (stored logits per
+ * DataFrame, default 80,000,000) and {@code maxRows} (default 2,000,000), which set the row count
+ * of each width to {@code min(maxRows, elements / (k * density))} so that each run takes about
+ * 0.3-2 s here;
  * {@code widths} (default 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for
  * no sparse run), {@code topKWidth} (32768: full output against topK = 10; 0 for none),
  * {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),
@@ -95,7 +96,11 @@ public final class SparkBenchmark {
 
   private Table run(String title, int width, double density, List<Contenders> contenders)
       throws InterruptedException {
-    long rows = Math.max(1, Math.min(settings.maxRows, settings.elements / width));
+    // As many stored logits per DataFrame at every width and density: a sparse DataFrame with
+    // as many rows as a dense one of its width would take a few tens of milliseconds per run,
+    // most of it Spark's fixed cost per job.
+    long rows = Math.max(1, Math.min(settings.maxRows,
+        (long) (settings.elements / (width * Math.min(1.0, density)))));
     Dataset<Row> data = logits(rows, width, density).cache();
     data.count();
     Map<Measure, Map<Contenders, List<Double>>> measured = new EnumMap<>(Measure.class);

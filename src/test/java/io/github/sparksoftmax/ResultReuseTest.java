@@ -7,16 +7,19 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.min_by;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.functions;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -34,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * holding the last row's values: collected, gathered into lists or kept in a buffer by an
  * aggregate, sorted, two columns of the same width in one projection, without generated code, and
  * in a local relation evaluated by the optimizer; for vector, {@code array<double>} and {@code
- * array<float>} results. Every row must still be its own softmax.
+ * array<float>} results, and for top-k output, which is selected from a reused full-width result.
+ * Every row must still be its own softmax.
  */
 class ResultReuseTest extends LocalSparkTest {
   private static final int ROWS = 300;
@@ -184,6 +188,34 @@ class ResultReuseTest extends LocalSparkTest {
       }
     }
     assertEquals(ROWS, rows);
+  }
+
+  @Test
+  void topKRowsAreEachTheirOwnLargestEntriesForEveryInputType() {
+    Dataset<Row> vectors = shuffled(frame(11));
+    for (String elementType : new String[] {null, "float64", "float32"}) {
+      Dataset<Row> input = elementType == null ? vectors : vectors.withColumn("logits",
+          functions.vector_to_array(col("logits"), elementType));
+      List<Row> rows = new SoftmaxTransformer().setTopK(3).transform(input)
+          .select("id", "probability").collectAsList();
+      assertEquals(ROWS, rows.size());
+      for (Row row : rows) {
+        double[] logits = logits(11, row.getLong(0));
+        if ("float32".equals(elementType)) {
+          for (int j = 0; j < WIDTH; j++) {
+            logits[j] = (float) logits[j];
+          }
+        }
+        double[] exact = SoftmaxTransformerTest.expected(logits, 1.0, false);
+        int[] largest = IntStream.range(0, WIDTH).boxed()
+            .sorted((a, b) -> exact[a] != exact[b] ? Double.compare(exact[b], exact[a]) : a - b)
+            .limit(3).mapToInt(Integer::intValue).sorted().toArray();
+        SparseVector top = (SparseVector) row.get(1);
+        assertArrayEquals(largest, top.indices(), "row " + row.getLong(0));
+        SoftmaxTransformerTest.assertClose(
+            IntStream.of(largest).mapToDouble(j -> exact[j]).toArray(), top.values(), false);
+      }
+    }
   }
 
   /** ROWS distinct rows of WIDTH logits from {@code seed}, as a local relation. */

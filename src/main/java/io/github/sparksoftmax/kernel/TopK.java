@@ -33,10 +33,18 @@ public final class TopK {
       heap[i] = i;
       siftUp(heap, i, values);
     }
+    if (size == 0) {
+      return heap;
+    }
+    // Each later entry has a higher index than any in the heap, so it ranks above the root
+    // exactly when its value is larger, or when it is a number and the root's value is NaN.
+    double weakest = values[heap[0]];
     for (int i = size; i < values.length; i++) {
-      if (size > 0 && ranksAbove(values, i, heap[0])) {
+      double v = values[i];
+      if (v > weakest || (weakest != weakest && v == v)) {
         heap[0] = i;
         siftDown(heap, size, values);
+        weakest = values[heap[0]];
       }
     }
     Arrays.sort(heap);

@@ -53,27 +53,28 @@ public final class InternalSoftmax {
   /**
    * The {@code k} largest entries of the softmax of a vector row, as a sparse vector row of the
    * row's size: exact values at their original indices, ties to the lower index (see {@link
-   * TopK}); an invalid row kept as NaN holds NaN at its first {@code k} indices.
+   * TopK}); an invalid row kept as NaN holds NaN at its first {@code k} indices. The full-width
+   * softmax goes to {@code buffers}, so only the output is allocated.
    */
-  public static InternalRow topOfVector(Object vectorRow, double temperature, boolean logSpace,
-      boolean failOnInvalid, UTF8String column, int k) {
+  public static InternalRow topOfVector(Object vectorRow, ResultBuffers buffers,
+      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column, int k) {
     if (vectorRow == null) {
       return nullRow(failOnInvalid, column);
     }
     InternalRow logits = (InternalRow) vectorRow;
-    double[] out = new double[size(logits)];
-    softmaxOfVector(logits, null, temperature, logSpace, failOnInvalid, column, out, 0);
+    double[] out = buffers.scratchResult(size(logits));
+    softmaxOfVector(logits, buffers, temperature, logSpace, failOnInvalid, column, out, 0);
     return top(out, k);
   }
 
   /** The {@code k} largest entries of the softmax of an {@code array<double>} row. */
-  public static InternalRow topOfDoubles(ArrayData logits, double temperature, boolean logSpace,
-      boolean failOnInvalid, UTF8String column, int k) {
+  public static InternalRow topOfDoubles(ArrayData logits, ResultBuffers buffers,
+      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column, int k) {
     if (logits == null) {
       return nullRow(failOnInvalid, column);
     }
-    double[] out = new double[logits.numElements()];
-    softmaxOfArray(logits, logits.toDoubleArray(), temperature, logSpace, failOnInvalid, column,
+    double[] out = buffers.scratchResult(logits.numElements());
+    softmaxOfArray(logits, buffers.logits(logits), temperature, logSpace, failOnInvalid, column,
         out, 0);
     return top(out, k);
   }
@@ -82,14 +83,14 @@ public final class InternalSoftmax {
    * The {@code k} largest entries of the softmax of an {@code array<float>} row, computed in
    * double and not rounded to float.
    */
-  public static InternalRow topOfFloats(ArrayData logits, double temperature, boolean logSpace,
-      boolean failOnInvalid, UTF8String column, int k) {
+  public static InternalRow topOfFloats(ArrayData logits, ResultBuffers buffers,
+      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column, int k) {
     if (logits == null) {
       return nullRow(failOnInvalid, column);
     }
-    double[] row = widen(logits, new double[logits.numElements()]);
-    double[] out = new double[row.length];
-    softmaxOfArray(logits, row, temperature, logSpace, failOnInvalid, column, out, 0);
+    double[] out = buffers.scratchResult(logits.numElements());
+    softmaxOfArray(logits, buffers.widened(logits), temperature, logSpace, failOnInvalid, column,
+        out, 0);
     return top(out, k);
   }
 
@@ -158,7 +159,7 @@ public final class InternalSoftmax {
     }
     int n = logits.numElements();
     double[] wide = buffers.widened(logits);
-    double[] probabilities = buffers.wideResult(n);
+    double[] probabilities = buffers.scratchResult(n);
     softmaxOfArray(logits, wide, temperature, logSpace, failOnInvalid, column, probabilities, 0);
     UnsafeArrayData result = buffers.floatArray(n);
     for (int i = 0; i < n; i++) {

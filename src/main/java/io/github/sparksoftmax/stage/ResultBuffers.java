@@ -8,9 +8,9 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * The buffers of one softmax column, reused from row to row: the copy of the row's logits, and
- * the dense vector, {@code array<double>} or {@code array<float>} result, which stays valid until
- * the column's next row. That is the lifetime Spark gives any struct or array value read from a
+ * The buffers of one softmax column, reused from row to row: the copy of the row's logits, the
+ * full-width result that top-k output selects from, and the dense vector, {@code array<double>}
+ * or {@code array<float>} result, which stays valid until the column's next row. That is the lifetime Spark gives any struct or array value read from a
  * row, so Spark copies such a value wherever it keeps one longer: a projection copies it into its
  * output row, and operators that buffer rows or aggregate values copy them. A result is therefore
  * written once by the kernel and copied once by Spark, and a dense row allocates nothing.
@@ -27,7 +27,7 @@ public final class ResultBuffers implements Serializable {
 
   private transient volatile Thread owner;
   private transient double[] logits;
-  private transient double[] wideResult;
+  private transient double[] scratchResult;
   private transient UnsafeRow vector;
   private transient UnsafeArrayData array;
   private transient UnsafeArrayData floatArray;
@@ -74,15 +74,18 @@ public final class ResultBuffers implements Serializable {
     return logits;
   }
 
-  /** An array of {@code n} doubles for a result that is then rounded to float. */
-  double[] wideResult(int n) {
+  /**
+   * An array of {@code n} doubles for a result that the caller reduces before returning it: rounds
+   * to float, or selects the largest entries from.
+   */
+  double[] scratchResult(int n) {
     if (!reusable()) {
       return new double[n];
     }
-    if (wideResult == null || wideResult.length != n) {
-      wideResult = new double[n];
+    if (scratchResult == null || scratchResult.length != n) {
+      scratchResult = new double[n];
     }
-    return wideResult;
+    return scratchResult;
   }
 
   /** An {@code array<float>} of {@code n} values without nulls, for the caller to set. */

@@ -10,8 +10,8 @@ import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Builds the column expressions of the softmax stages: calls of {@link InternalSoftmax}'s static
- * methods that Spark compiles into its generated code, with the settings as literals and, for the
- * full softmax, the column's {@link ResultBuffers}. Nothing of a stage is captured, and an
+ * methods that Spark compiles into its generated code, with the settings as literals and the
+ * column's {@link ResultBuffers}. Nothing of a stage is captured, and an
  * {@link InvalidRowException} reaches the failed action unwrapped.
  */
 public final class SoftmaxColumns {
@@ -27,7 +27,6 @@ public final class SoftmaxColumns {
   public static Column softmax(LogitsType type, Column logits, String column, double temperature,
       boolean logSpace, boolean failOnInvalid) {
     List<Expression> arguments = settings(logits, column, temperature, logSpace, failOnInvalid);
-    arguments.add(1, Literal.fromObject(new ResultBuffers()));
     return call(type.resultType(), method(type, "vector", "doubles", "floats"), arguments, false);
   }
 
@@ -60,10 +59,14 @@ public final class SoftmaxColumns {
         List.of(CatalystCompat.expression(result)), true);
   }
 
-  /** The arguments that every softmax call takes, in order; a mutable list. */
+  /**
+   * The arguments that every softmax call takes, in order, a new {@link ResultBuffers} second;
+   * a mutable list.
+   */
   private static List<Expression> settings(Column logits, String column, double temperature,
       boolean logSpace, boolean failOnInvalid) {
     return new ArrayList<>(List.of(CatalystCompat.expression(logits),
+        Literal.fromObject(new ResultBuffers()),
         Literal.create(temperature, DataTypes.DoubleType),
         Literal.create(logSpace, DataTypes.BooleanType),
         Literal.create(failOnInvalid, DataTypes.BooleanType),

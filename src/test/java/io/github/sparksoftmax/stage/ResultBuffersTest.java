@@ -37,7 +37,7 @@ class ResultBuffersTest {
     UnsafeArrayData floats = buffers.floatArray(3);
     assertSame(floats, buffers.floatArray(3));
     assertEquals(3, floats.numElements());
-    assertSame(buffers.wideResult(3), buffers.wideResult(3));
+    assertSame(buffers.scratchResult(3), buffers.scratchResult(3));
     double[] wide = buffers.widened(UnsafeArrayData.fromPrimitiveArray(new float[] {1.5f, -2f}));
     assertArrayEquals(new double[] {1.5, -2.0}, wide);
     assertSame(wide,

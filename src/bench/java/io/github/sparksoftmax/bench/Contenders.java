@@ -39,6 +39,8 @@ enum Contenders {
       new Normalizer().setP(1.0).setInputCol("x").setOutputCol("y").transform(df)),
   /** The cost floor of any UDF stage: VectorUDT in, a copy out. */
   IDENTITY_UDF("identity UDF (copy)", df -> df.withColumn("y", Udfs.IDENTITY.apply(col("x")))),
+  /** No computation: the cached column written as the result, the floor under every stage. */
+  PASS_THROUGH("pass-through (no stage)", df -> df.withColumn("y", col("x"))),
   /** The textbook stable softmax as a Java UDF. */
   HAND_UDF("hand-written softmax UDF", df -> df.withColumn("y", Udfs.SOFTMAX.apply(col("x")))),
   /** Built-in SQL functions only: max, exponentials and their sum, each computed once per row. */

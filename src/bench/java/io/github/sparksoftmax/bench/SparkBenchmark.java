@@ -43,8 +43,7 @@ public final class SparkBenchmark {
 
   private static final List<Contenders> DENSE_CONTENDERS = List.of(Contenders.SOFTMAX,
       Contenders.LOG_SOFTMAX, Contenders.SQL_FUNCTION, Contenders.NORMALIZER,
-      Contenders.IDENTITY_UDF, Contenders.HAND_UDF,
-      Contenders.SQL);
+      Contenders.IDENTITY_UDF, Contenders.PASS_THROUGH, Contenders.HAND_UDF, Contenders.SQL);
   private static final List<Contenders> SPARSE_CONTENDERS =
       List.of(Contenders.SOFTMAX, Contenders.DENSIFY_THEN_SOFTMAX);
   private static final List<Contenders> TOP_K_CONTENDERS =

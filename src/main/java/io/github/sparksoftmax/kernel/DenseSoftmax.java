@@ -21,6 +21,19 @@ interface DenseSoftmax {
       int offset);
 
   /**
+   * Copies the {@code copy.length} doubles stored in {@code source} from {@code byteIndex} (8
+   * bytes each, in the platform's byte order) into {@code copy}, and computes their softmax into
+   * {@code out} exactly as {@link #trySoftmax} would on {@code copy}; or declines.
+   *
+   * @param source already checked to hold the row from {@code byteIndex}
+   * @param copy not {@code out}
+   * @return true when {@code copy} holds the row and {@code out} the result; false when the row was
+   *     declined, and then {@code copy} may or may not hold it
+   */
+  boolean trySoftmaxOfBytes(byte[] source, int byteIndex, double[] copy, double temperature,
+      boolean logSpace, double[] out, int offset);
+
+  /**
    * The sum of {@code exp((x_i - max) / temperature)} over {@code logits}, each term also written
    * to {@code out[offset + i]}, computed as the dense kernel computes it; or NaN when declined
    * (then nothing was written).

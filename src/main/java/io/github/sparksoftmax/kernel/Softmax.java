@@ -1,5 +1,8 @@
 package io.github.sparksoftmax.kernel;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -28,6 +31,9 @@ import java.util.Arrays;
  * the float path, which widens its row once). {@code out} may be the same array as the logits.
  */
 public final class Softmax {
+  /** A byte array read as doubles in the platform's byte order. */
+  private static final VarHandle STORED_DOUBLES =
+      MethodHandles.byteArrayViewVarHandle(double[].class, ByteOrder.nativeOrder());
 
   private Softmax() {}
 
@@ -66,6 +72,51 @@ public final class Softmax {
       return RowStatus.VALID;
     }
     return scalarSoftmax(logits, temperature, logSpace, out, offset);
+  }
+
+  /**
+   * Softmax (or log-softmax) of a dense row stored as bytes, as Spark's binary row format holds
+   * it: {@code copy.length} doubles of 8 bytes each, in the platform's byte order, from
+   * {@code source[byteIndex]}. The row is copied into {@code copy} on the way (the SIMD kernel
+   * finds its maximum while copying), and the result is that of {@link #softmax(double[], double,
+   * boolean, double[], int)} on {@code copy}, bit for bit.
+   *
+   * @param copy receives the row; not {@code out}
+   * @throws IndexOutOfBoundsException if {@code source} does not hold the row from
+   *     {@code byteIndex}
+   * @see #softmax(double[], double, boolean, double[], int)
+   */
+  public static RowStatus softmax(byte[] source, int byteIndex, double[] copy, double temperature,
+      boolean logSpace, double[] out, int offset) {
+    return softmaxOfBytes(DenseKernels.VECTOR, source, byteIndex, copy, temperature, logSpace, out,
+        offset);
+  }
+
+  /** {@link #softmax(byte[], int, double[], double, boolean, double[], int)} on a given kernel. */
+  static RowStatus softmaxOfBytes(DenseSoftmax vectorKernel, byte[] source, int byteIndex,
+      double[] copy, double temperature, boolean logSpace, double[] out, int offset) {
+    requireValidTemperature(temperature);
+    int n = copy.length;
+    requireRoom(out.length, offset, n);
+    if (copy == out) {
+      throw new IllegalArgumentException("the copy of the row cannot be the output array");
+    }
+    if (byteIndex < 0 || byteIndex + (long) Double.BYTES * n > source.length) {
+      throw new IndexOutOfBoundsException("a row of " + n + " doubles from byte " + byteIndex
+          + " does not fit in " + source.length + " bytes");
+    }
+    if (vectorKernel != null && vectorKernel.trySoftmaxOfBytes(
+        source, byteIndex, copy, temperature, logSpace, out, offset)) {
+      return RowStatus.VALID;
+    }
+    for (int i = 0; i < n; i++) {
+      copy[i] = (double) STORED_DOUBLES.get(source, byteIndex + Double.BYTES * i);
+    }
+    if (vectorKernel != null
+        && vectorKernel.trySoftmax(copy, temperature, logSpace, out, offset)) {
+      return RowStatus.VALID;
+    }
+    return scalarSoftmax(copy, temperature, logSpace, out, offset);
   }
 
   /**

@@ -9,6 +9,7 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
@@ -110,12 +111,35 @@ public final class InternalSoftmax {
       double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column,
       double[] out, int offset) {
     ArrayData values = logits.getArray(VALUES);
-    double[] row = buffers == null ? values.toDoubleArray() : buffers.logits(values);
-    RowStatus status = logits.getByte(TYPE) == SPARSE
-        ? Softmax.softmaxSparse(logits.getInt(SIZE), logits.getArray(INDICES).toIntArray(), row,
-            temperature, logSpace, out, offset)
-        : Softmax.softmax(row, temperature, logSpace, out, offset);
+    RowStatus status;
+    if (logits.getByte(TYPE) == SPARSE) {
+      double[] row = buffers == null ? values.toDoubleArray() : buffers.logits(values);
+      status = Softmax.softmaxSparse(logits.getInt(SIZE), logits.getArray(INDICES).toIntArray(),
+          row, temperature, logSpace, out, offset);
+    } else {
+      status = softmaxOfDense(values, buffers, temperature, logSpace, out, offset);
+    }
     check(status, failOnInvalid, column);
+  }
+
+  /**
+   * Softmax of dense logits without null entries into {@code out[offset ..]}. Values held in a
+   * byte array (Spark's binary format on the heap) go to the kernel as bytes, copied into the
+   * reused logits array on the way; others are copied first.
+   */
+  private static RowStatus softmaxOfDense(ArrayData values, ResultBuffers buffers,
+      double temperature, boolean logSpace, double[] out, int offset) {
+    if (buffers != null && values instanceof UnsafeArrayData
+        && ((UnsafeArrayData) values).getBaseObject() instanceof byte[]) {
+      UnsafeArrayData stored = (UnsafeArrayData) values;
+      int n = stored.numElements();
+      long byteIndex = stored.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET
+          + UnsafeArrayData.calculateHeaderPortionInBytes(n);
+      return Softmax.softmax((byte[]) stored.getBaseObject(), Math.toIntExact(byteIndex),
+          buffers.logitsArray(n), temperature, logSpace, out, offset);
+    }
+    double[] row = buffers == null ? values.toDoubleArray() : buffers.logits(values);
+    return Softmax.softmax(row, temperature, logSpace, out, offset);
   }
 
   /**
@@ -129,8 +153,12 @@ public final class InternalSoftmax {
     }
     int n = logits.numElements();
     UnsafeArrayData result = buffers.array(n);
-    softmaxOfArray(logits, buffers.logits(logits), temperature, logSpace, failOnInvalid, column,
-        ResultBuffers.buffer(result), DenseVectorRow.arrayValuesOffset(n));
+    double[] out = ResultBuffers.buffer(result);
+    int offset = DenseVectorRow.arrayValuesOffset(n);
+    if (!rejectedForNullEntry(logits, failOnInvalid, column, out, offset, n)) {
+      check(softmaxOfDense(logits, buffers, temperature, logSpace, out, offset), failOnInvalid,
+          column);
+    }
     return result;
   }
 
@@ -140,12 +168,23 @@ public final class InternalSoftmax {
    */
   private static void softmaxOfArray(ArrayData logits, double[] row, double temperature,
       boolean logSpace, boolean failOnInvalid, UTF8String column, double[] out, int offset) {
-    if (hasNullEntry(logits)) {
-      check(RowStatus.NULL_ENTRY, failOnInvalid, column);
-      Arrays.fill(out, offset, offset + row.length, Double.NaN);
-    } else {
+    if (!rejectedForNullEntry(logits, failOnInvalid, column, out, offset, row.length)) {
       check(Softmax.softmax(row, temperature, logSpace, out, offset), failOnInvalid, column);
     }
+  }
+
+  /**
+   * True, with {@code out[offset .. offset + n)} set to NaN, when the array row {@code logits} has
+   * a null entry (failing first when {@code failOnInvalid}).
+   */
+  private static boolean rejectedForNullEntry(ArrayData logits, boolean failOnInvalid,
+      UTF8String column, double[] out, int offset, int n) {
+    if (!hasNullEntry(logits)) {
+      return false;
+    }
+    check(RowStatus.NULL_ENTRY, failOnInvalid, column);
+    Arrays.fill(out, offset, offset + n, Double.NaN);
+    return true;
   }
 
   /**

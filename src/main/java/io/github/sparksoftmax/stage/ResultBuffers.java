@@ -64,7 +64,7 @@ public final class ResultBuffers implements Serializable {
   }
 
   /** The reused array for a row's logits, of length {@code n}; a fresh one for another thread. */
-  private double[] logitsArray(int n) {
+  double[] logitsArray(int n) {
     if (!reusable()) {
       return new double[n];
     }

@@ -3,8 +3,11 @@ package io.github.sparksoftmax.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -73,6 +76,58 @@ class VectorSoftmaxTest {
         assertArrayEquals(filled(4, 42.0), Arrays.copyOfRange(buffer, 5 + k, k + 9));
       }
     }
+  }
+
+  /**
+   * A row stored as bytes in the platform's byte order (as Spark's binary rows hold it), at
+   * aligned and unaligned positions, gives the bits of the same row as doubles, through the SIMD
+   * kernel and through the scalar path, with the special values that make the SIMD kernel decline.
+   */
+  @Test
+  void aRowStoredAsBytesGivesTheBitsOfTheRowAsDoubles() {
+    SplittableRandom random = new SplittableRandom(23);
+    double[] special = {Double.NaN, POS_INF, NEG_INF, -0.0, Double.MIN_VALUE, -800.0};
+    for (int round = 0; round < 600; round++) {
+      int k = random.nextInt(41);
+      double[] row = new double[k];
+      for (int i = 0; i < k; i++) {
+        row[i] = random.nextInt(12) == 0 ? special[random.nextInt(special.length)]
+            : random.nextDouble(-40.0, 40.0);
+      }
+      int byteIndex = round % 3 == 0 ? 3 : 8 * random.nextInt(4);
+      ByteBuffer bytes = ByteBuffer.allocate(byteIndex + 8 * k + 5).order(ByteOrder.nativeOrder());
+      for (int i = 0; i < k; i++) {
+        bytes.putDouble(byteIndex + 8 * i, row[i]);
+      }
+      double temperature = round % 4 == 0 ? 1.0 : random.nextDouble(0.05, 5.0);
+      boolean logSpace = round % 2 == 1;
+      for (DenseSoftmax kernel : new DenseSoftmax[] {simd, null}) {
+        double[] expected = new double[k + 2];
+        RowStatus status = kernel != null
+            && kernel.trySoftmax(row, temperature, logSpace, expected, 2)
+            ? RowStatus.VALID : Softmax.scalarSoftmax(row, temperature, logSpace, expected, 2);
+        double[] copy = new double[k];
+        double[] out = new double[k + 2];
+        assertEquals(status, Softmax.softmaxOfBytes(kernel, bytes.array(), byteIndex, copy,
+            temperature, logSpace, out, 2));
+        String context = Arrays.toString(row) + " at byte " + byteIndex + ", t " + temperature
+            + (kernel == null ? ", scalar" : ", SIMD");
+        assertArrayEquals(row, copy, context);
+        assertArrayEquals(expected, out, context);
+      }
+    }
+  }
+
+  @Test
+  void aRowStoredAsBytesMustFitItsArray() {
+    double[] copy = new double[10];
+    double[] out = new double[10];
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> Softmax.softmax(new byte[87], 8, copy, 1.0, false, out, 0));
+    assertThrows(IndexOutOfBoundsException.class,
+        () -> Softmax.softmax(new byte[88], -1, copy, 1.0, false, out, 0));
+    assertThrows(IllegalArgumentException.class,
+        () -> Softmax.softmax(new byte[88], 8, copy, 1.0, false, copy, 0));
   }
 
   static Stream<Arguments> randomRows() {

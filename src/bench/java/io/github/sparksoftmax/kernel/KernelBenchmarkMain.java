@@ -19,8 +19,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * the best measurement iteration, not JMH's mean: on a shared machine the mean mostly measures the
  * neighbours, and the fastest iteration is the one they disturbed least (JMH's own report, with
  * means and errors, is printed above the table). Takes the usual JMH command-line options, e.g.
- * {@code -p k=10,1000 -wi 1 -i 2 -prof gc}; with {@code -prof gc} the allocated bytes per
- * operation are printed too.
+ * {@code -p k=10,1000 -i 3 -prof gc}; with {@code -prof gc} the allocated bytes per operation are
+ * printed too. Keep the warm-up iterations: until C2 compiles the SIMD kernel, the Vector API runs
+ * interpreted, hundreds of times slower (a single 200 ms warm-up iteration is not enough).
  */
 public final class KernelBenchmarkMain {
 

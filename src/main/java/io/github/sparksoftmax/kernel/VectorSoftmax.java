@@ -59,8 +59,9 @@ final class VectorSoftmax implements DenseSoftmax {
 
   /**
    * Copies the row and finds its maximum in one pass over the source bytes, so that the first
-   * pass over {@code copy} comes after its stores have had time to complete: loading a vector
-   * straight after the narrower stores of a plain copy waits for them (about 10 ns a row).
+   * pass over {@code copy} comes after its stores have had time to complete. After a plain copy,
+   * a row of 10 took 8 to 12 ns longer (JMH), most likely because vector loads straight after
+   * the copy's narrower stores wait for them.
    */
   @Override
   public boolean trySoftmaxOfBytes(byte[] source, int byteIndex, double[] copy, double temperature,

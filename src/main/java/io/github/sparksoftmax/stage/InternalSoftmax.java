@@ -75,8 +75,7 @@ public final class InternalSoftmax {
       return nullRow(failOnInvalid, column);
     }
     double[] out = buffers.scratchResult(logits.numElements());
-    softmaxOfArray(logits, buffers.logits(logits), temperature, logSpace, failOnInvalid, column,
-        out, 0);
+    softmaxOfDoubles(logits, buffers, temperature, logSpace, failOnInvalid, column, out, 0);
     return top(out, k);
   }
 
@@ -153,12 +152,8 @@ public final class InternalSoftmax {
     }
     int n = logits.numElements();
     UnsafeArrayData result = buffers.array(n);
-    double[] out = ResultBuffers.buffer(result);
-    int offset = DenseVectorRow.arrayValuesOffset(n);
-    if (!rejectedForNullEntry(logits, failOnInvalid, column, out, offset, n)) {
-      check(softmaxOfDense(logits, buffers, temperature, logSpace, out, offset), failOnInvalid,
-          column);
-    }
+    softmaxOfDoubles(logits, buffers, temperature, logSpace, failOnInvalid, column,
+        ResultBuffers.buffer(result), DenseVectorRow.arrayValuesOffset(n));
     return result;
   }
 
@@ -170,6 +165,20 @@ public final class InternalSoftmax {
       boolean logSpace, boolean failOnInvalid, UTF8String column, double[] out, int offset) {
     if (!rejectedForNullEntry(logits, failOnInvalid, column, out, offset, row.length)) {
       check(Softmax.softmax(row, temperature, logSpace, out, offset), failOnInvalid, column);
+    }
+  }
+
+  /**
+   * Softmax of the non-null {@code array<double>} row {@code logits} into {@code out[offset ..]},
+   * checked; a null entry makes the row invalid.
+   */
+  private static void softmaxOfDoubles(ArrayData logits, ResultBuffers buffers,
+      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column,
+      double[] out, int offset) {
+    if (!rejectedForNullEntry(logits, failOnInvalid, column, out, offset,
+        logits.numElements())) {
+      check(softmaxOfDense(logits, buffers, temperature, logSpace, out, offset), failOnInvalid,
+          column);
     }
   }
 

@@ -42,7 +42,7 @@ final class Goals {
     StringBuilder line = new StringBuilder("  " + table.title + " vs " + other.label + ":");
     for (Measure measure : Measure.values()) {
       double fraction = 1.0 / table.ratio(measure, other, Contenders.SOFTMAX);
-      line.append(String.format(" %s %.3f%s", measure.heading.replace(" s", ""), fraction,
+      line.append(String.format(" %s %.3f%s", measure.label, fraction,
           verdict(fraction, atMost)));
     }
     System.out.println(line);

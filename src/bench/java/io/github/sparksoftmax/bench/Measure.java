@@ -8,15 +8,19 @@ package io.github.sparksoftmax.bench;
  */
 enum Measure {
   /** Wall-clock seconds from the write's start to its end. */
-  WALL("wall s"),
+  WALL("wall"),
   /** The executor CPU time of the run's tasks, as Spark's task metrics report it. */
-  TASK_CPU("task CPU s"),
+  TASK_CPU("task CPU"),
   /** The CPU time of every thread of the JVM over the run: tasks, collector, compiler, Spark. */
-  JVM_CPU("JVM CPU s");
+  JVM_CPU("JVM CPU");
 
+  /** The measure's name, as the goals print it. */
+  final String label;
+  /** Its column heading in the tables, in seconds. */
   final String heading;
 
-  Measure(String heading) {
-    this.heading = heading;
+  Measure(String label) {
+    this.label = label;
+    this.heading = label + " s";
   }
 }

@@ -66,7 +66,15 @@ public final class Softmax {
       double[] logits, double temperature, boolean logSpace, double[] out, int offset) {
     requireValidTemperature(temperature);
     requireRoom(out.length, offset, logits.length);
-    DenseSoftmax vectorKernel = DenseKernels.VECTOR;
+    return denseSoftmax(DenseKernels.VECTOR, logits, temperature, logSpace, out, offset);
+  }
+
+  /**
+   * A checked dense row through {@code vectorKernel} (if not null) when it takes the row, through
+   * the scalar kernel otherwise.
+   */
+  private static RowStatus denseSoftmax(DenseSoftmax vectorKernel, double[] logits,
+      double temperature, boolean logSpace, double[] out, int offset) {
     if (vectorKernel != null
         && vectorKernel.trySoftmax(logits, temperature, logSpace, out, offset)) {
       return RowStatus.VALID;
@@ -112,11 +120,7 @@ public final class Softmax {
     for (int i = 0; i < n; i++) {
       copy[i] = (double) STORED_DOUBLES.get(source, byteIndex + Double.BYTES * i);
     }
-    if (vectorKernel != null
-        && vectorKernel.trySoftmax(copy, temperature, logSpace, out, offset)) {
-      return RowStatus.VALID;
-    }
-    return scalarSoftmax(copy, temperature, logSpace, out, offset);
+    return denseSoftmax(vectorKernel, copy, temperature, logSpace, out, offset);
   }
 
   /**

@@ -103,8 +103,8 @@ public final class InternalSoftmax {
 
   /**
    * Softmax of a non-null vector row into {@code out[offset .. offset + size)}, checked, its
-   * values copied into {@code buffers} (if not null). A sparse row's implicit zeros are never
-   * expanded into an array of logits.
+   * values copied into {@code buffers}. A sparse row's implicit zeros are never expanded into an
+   * array of logits.
    */
   private static void softmaxOfVector(InternalRow logits, ResultBuffers buffers,
       double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column,
@@ -112,9 +112,8 @@ public final class InternalSoftmax {
     ArrayData values = logits.getArray(VALUES);
     RowStatus status;
     if (logits.getByte(TYPE) == SPARSE) {
-      double[] row = buffers == null ? values.toDoubleArray() : buffers.logits(values);
       status = Softmax.softmaxSparse(logits.getInt(SIZE), logits.getArray(INDICES).toIntArray(),
-          row, temperature, logSpace, out, offset);
+          buffers.logits(values), temperature, logSpace, out, offset);
     } else {
       status = softmaxOfDense(values, buffers, temperature, logSpace, out, offset);
     }
@@ -128,7 +127,7 @@ public final class InternalSoftmax {
    */
   private static RowStatus softmaxOfDense(ArrayData values, ResultBuffers buffers,
       double temperature, boolean logSpace, double[] out, int offset) {
-    if (buffers != null && values instanceof UnsafeArrayData
+    if (values instanceof UnsafeArrayData
         && ((UnsafeArrayData) values).getBaseObject() instanceof byte[]) {
       UnsafeArrayData stored = (UnsafeArrayData) values;
       int n = stored.numElements();
@@ -137,8 +136,7 @@ public final class InternalSoftmax {
       return Softmax.softmax((byte[]) stored.getBaseObject(), Math.toIntExact(byteIndex),
           buffers.logitsArray(n), temperature, logSpace, out, offset);
     }
-    double[] row = buffers == null ? values.toDoubleArray() : buffers.logits(values);
-    return Softmax.softmax(row, temperature, logSpace, out, offset);
+    return Softmax.softmax(buffers.logits(values), temperature, logSpace, out, offset);
   }
 
   /**

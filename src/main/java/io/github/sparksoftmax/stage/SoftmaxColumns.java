@@ -26,8 +26,8 @@ public final class SoftmaxColumns {
    */
   public static Column softmax(LogitsType type, Column logits, String column, double temperature,
       boolean logSpace, boolean failOnInvalid) {
-    List<Expression> arguments = settings(logits, column, temperature, logSpace, failOnInvalid);
-    return call(type.resultType(), method(type, "vector", "doubles", "floats"), arguments, false);
+    return call(type.resultType(), method(type, "vector", "doubles", "floats"),
+        settings(logits, column, temperature, logSpace, failOnInvalid), false);
   }
 
   /**

@@ -44,10 +44,11 @@ public final class InternalSoftmax {
       return nullRow(failOnInvalid, column);
     }
     InternalRow logits = (InternalRow) vectorRow;
-    int n = size(logits);
+    ArrayData values = logits.getArray(VALUES);
+    int n = size(logits, values);
     UnsafeRow result = buffers.vector(n);
-    softmaxOfVector(logits, buffers, temperature, logSpace, failOnInvalid, column,
-        ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n));
+    softmaxOfVector(logits, values, n, buffers, temperature, logSpace, failOnInvalid,
+        column, ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n));
     return result;
   }
 
@@ -63,8 +64,11 @@ public final class InternalSoftmax {
       return nullRow(failOnInvalid, column);
     }
     InternalRow logits = (InternalRow) vectorRow;
-    double[] out = buffers.scratchResult(size(logits));
-    softmaxOfVector(logits, buffers, temperature, logSpace, failOnInvalid, column, out, 0);
+    ArrayData values = logits.getArray(VALUES);
+    int n = size(logits, values);
+    double[] out = buffers.scratchResult(n);
+    softmaxOfVector(logits, values, n, buffers, temperature, logSpace, failOnInvalid,
+        column, out, 0);
     return top(out, k);
   }
 
@@ -94,25 +98,22 @@ public final class InternalSoftmax {
     return top(out, k);
   }
 
-  /** The length of a vector row. */
-  private static int size(InternalRow logits) {
-    return logits.getByte(TYPE) == SPARSE
-        ? logits.getInt(SIZE)
-        : logits.getArray(VALUES).numElements();
+  /** The size of a vector row whose values array is {@code values}. */
+  private static int size(InternalRow logits, ArrayData values) {
+    return logits.getByte(TYPE) == SPARSE ? logits.getInt(SIZE) : values.numElements();
   }
 
   /**
-   * Softmax of a non-null vector row into {@code out[offset .. offset + size)}, checked, its
-   * values copied into {@code buffers}. A sparse row's implicit zeros are never expanded into an
-   * array of logits.
+   * Softmax of a non-null vector row, whose values array is {@code values} and size {@code n},
+   * into {@code out[offset .. offset + n)}, checked, its values copied into {@code buffers}. A
+   * sparse row's implicit zeros are never expanded into an array of logits.
    */
-  private static void softmaxOfVector(InternalRow logits, ResultBuffers buffers,
-      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column,
-      double[] out, int offset) {
-    ArrayData values = logits.getArray(VALUES);
+  private static void softmaxOfVector(InternalRow logits, ArrayData values, int n,
+      ResultBuffers buffers, double temperature, boolean logSpace, boolean failOnInvalid,
+      UTF8String column, double[] out, int offset) {
     RowStatus status;
     if (logits.getByte(TYPE) == SPARSE) {
-      status = Softmax.softmaxSparse(logits.getInt(SIZE), logits.getArray(INDICES).toIntArray(),
+      status = Softmax.softmaxSparse(n, logits.getArray(INDICES).toIntArray(),
           buffers.logits(values), temperature, logSpace, out, offset);
     } else {
       status = softmaxOfDense(values, buffers, temperature, logSpace, out, offset);

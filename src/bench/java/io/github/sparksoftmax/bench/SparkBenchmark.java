@@ -32,7 +32,7 @@ import org.apache.spark.sql.types.StructType;
  * <p>Arguments, all optional, as {@code key=value}: {@code elements} (stored logits per
  * DataFrame, default 80,000,000) and {@code maxRows} (default 8,000,000), which set the row count
  * of each width to {@code min(maxRows, elements / (k * density))}, so that each run takes about
- * 0.3-7 s here and is mostly per-row work;
+ * 0.2-7 s here and is mostly per-row work;
  * {@code widths} (default 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for
  * no sparse run), {@code topKWidth} (32768: full output against topK = 10; 0 for none),
  * {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),

@@ -50,7 +50,7 @@ final class VectorSoftmax implements DenseSoftmax {
   public boolean trySoftmax(double[] logits, double temperature, boolean logSpace, double[] out,
       int offset) {
     int n = logits.length;
-    if (n < LANES || 1.0 / temperature == Double.POSITIVE_INFINITY
+    if (!takes(n, temperature)
         || (out == logits && (logSpace || n % LANES != 0))) {
       return false;
     }
@@ -67,10 +67,18 @@ final class VectorSoftmax implements DenseSoftmax {
   public boolean trySoftmaxOfBytes(byte[] source, int byteIndex, double[] copy, double temperature,
       boolean logSpace, double[] out, int offset) {
     int n = copy.length;
-    if (!LITTLE_ENDIAN || n < LANES || 1.0 / temperature == Double.POSITIVE_INFINITY) {
+    if (!LITTLE_ENDIAN || !takes(n, temperature)) {
       return false;
     }
     return softmax(copy, copyAndMax(source, byteIndex, copy), temperature, logSpace, out, offset);
+  }
+
+  /**
+   * Whether a row of {@code n} at {@code temperature} is one this kernel computes: at least one
+   * vector long, and a temperature whose reciprocal is finite (not subnormal).
+   */
+  private static boolean takes(int n, double temperature) {
+    return n >= LANES && 1.0 / temperature != Double.POSITIVE_INFINITY;
   }
 
   /** The rest of {@link #trySoftmax}, once the row's maximum is known. */
@@ -97,7 +105,7 @@ final class VectorSoftmax implements DenseSoftmax {
   @Override
   public double trySumOfExponentials(
       double[] logits, double max, double temperature, double[] out, int offset) {
-    if (logits.length < LANES || 1.0 / temperature == Double.POSITIVE_INFINITY) {
+    if (!takes(logits.length, temperature)) {
       return Double.NaN;
     }
     double halving = temperature > 1.0 ? 0.5 : 1.0;

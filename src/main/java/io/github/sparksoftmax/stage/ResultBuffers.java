@@ -10,10 +10,11 @@ import org.apache.spark.unsafe.Platform;
 /**
  * The buffers of one softmax column, reused from row to row: the copy of the row's logits, the
  * full-width result that top-k output selects from, and the dense vector, {@code array<double>}
- * or {@code array<float>} result, which stays valid until the column's next row. That is the lifetime Spark gives any struct or array value read from a
- * row, so Spark copies such a value wherever it keeps one longer: a projection copies it into its
- * output row, and operators that buffer rows or aggregate values copy them. A result is therefore
- * written once by the kernel and copied once by Spark, and a dense row allocates nothing.
+ * or {@code array<float>} result, which stays valid until the column's next row. That is the
+ * lifetime Spark gives any struct or array value read from a row, so Spark copies such a value
+ * wherever it keeps one longer: a projection copies it into its output row, and operators that
+ * buffer rows or aggregate values copy them. A result is therefore written once by the kernel and
+ * copied once by Spark, and a dense row allocates no arrays.
  *
  * <p>The expression that calls {@link InternalSoftmax} holds an instance as a literal, so each task
  * deserializes its own. The first thread that uses an instance keeps its buffers; any other

@@ -27,8 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code Math.exp}). Each of these allocates its output row, so {@code -prof gc} should report
  * about {@code 8 * k + 16} bytes per operation and nothing more. A fourth, {@code stageRow}, is the
  * stage's own per-row call on the row in Spark's binary format (bytes on the heap, as a scan
- * gives it), with the column's reused buffers: {@code -prof gc} should report no array, at most
- * one small view of the row (40 bytes) when C2 does not inline the method it is passed to.
+ * gives it), with the column's reused buffers: {@code -prof gc} should report nothing.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -1,5 +1,6 @@
 package io.github.sparksoftmax.stage;
 
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.unsafe.Platform;
@@ -58,6 +59,39 @@ public final class DenseVectorRow {
     UnsafeArrayData array = new UnsafeArrayData();
     array.pointTo(buffer, base, (int) (buffer.length * WORD));
     return array;
+  }
+
+  /**
+   * For a dense vector row in Spark's binary format in a byte array (as a scan of cached or file
+   * data gives it), the index in {@code ((UnsafeRow) row).getBaseObject()} of its values array;
+   * -1 for any other row (sparse, off-heap, or not an {@link UnsafeRow}). The array holds
+   * {@link #storedCount} values, from {@link #arrayValuesOffset} words on. Reading the row in place
+   * spares the array view that {@code getArray} makes.
+   */
+  static long storedValuesArray(InternalRow row) {
+    if (!(row instanceof UnsafeRow)) {
+      return -1;
+    }
+    UnsafeRow stored = (UnsafeRow) row;
+    if (!(stored.getBaseObject() instanceof byte[]) || stored.isNullAt(VALUES)
+        || stored.getByte(TYPE) != DENSE) {
+      return -1;
+    }
+    // A variable-length field's word holds its offset from the row's start, then its size.
+    return stored.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET + (stored.getLong(VALUES) >>> 32);
+  }
+
+  /**
+   * The element count of the array at {@code index} in {@code bytes} (see above).
+   *
+   * @throws IllegalStateException if the count is not within {@code bytes}: a corrupt row
+   */
+  static long storedCount(byte[] bytes, long index) {
+    if (index < 0 || index > bytes.length - WORD) {
+      throw new IllegalStateException("a vector row's values array starts at byte " + index
+          + ", outside the row's " + bytes.length + " bytes");
+    }
+    return Platform.getLong(bytes, Platform.BYTE_ARRAY_OFFSET + index);
   }
 
   private static double[] words(int header, int n) {

@@ -44,11 +44,37 @@ public final class InternalSoftmax {
       return nullRow(failOnInvalid, column);
     }
     InternalRow logits = (InternalRow) vectorRow;
+    long array = DenseVectorRow.storedValuesArray(logits);
+    if (array >= 0) {
+      return storedDense((byte[]) ((UnsafeRow) logits).getBaseObject(), array, buffers,
+          temperature, logSpace, failOnInvalid, column);
+    }
     ArrayData values = logits.getArray(VALUES);
     int n = size(logits, values);
     UnsafeRow result = buffers.vector(n);
     softmaxOfVector(logits, values, n, buffers, temperature, logSpace, failOnInvalid,
         column, ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n));
+    return result;
+  }
+
+  /**
+   * {@link #vector} of a dense vector row whose values array is at {@code array} in {@code bytes}
+   * (see {@link DenseVectorRow#storedValuesArray}): only primitives and arrays reach the kernel,
+   * so no view of the row can escape, whatever the JIT inlines.
+   */
+  private static InternalRow storedDense(byte[] bytes, long array, ResultBuffers buffers,
+      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column) {
+    long count = DenseVectorRow.storedCount(bytes, array);
+    if (count < 0 || count > Integer.MAX_VALUE) {
+      throw new IllegalStateException("a vector row's values array claims " + count + " values");
+    }
+    int n = (int) count;
+    UnsafeRow result = buffers.vector(n);
+    check(Softmax.softmax(bytes,
+            Math.toIntExact(array + Double.BYTES * (long) DenseVectorRow.arrayValuesOffset(n)),
+            buffers.logitsArray(n), temperature, logSpace, ResultBuffers.buffer(result),
+            DenseVectorRow.valuesOffset(n)),
+        failOnInvalid, column);
     return result;
   }
 

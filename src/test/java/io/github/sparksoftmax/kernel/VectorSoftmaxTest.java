@@ -134,7 +134,8 @@ class VectorSoftmaxTest {
     Random random = new Random(20240611L);
     int[] widths = {8, 9, 10, 15, 16, 17, 31, 33, 100, 1000};
     double[] spreads = {1.0, 40.0, 700.0};
-    double[] temperatures = {1.0, 0.3, 3.7};
+    // 2.0 is halved to t = 1 with the logits scaled by 1/2.
+    double[] temperatures = {1.0, 2.0, 0.3, 3.7};
     Stream.Builder<Arguments> rows = Stream.builder();
     for (int k : widths) {
       for (double spread : spreads) {

@@ -84,14 +84,19 @@ public final class DenseVectorRow {
   /**
    * The element count of the array at {@code index} in {@code bytes} (see above).
    *
-   * @throws IllegalStateException if the count is not within {@code bytes}: a corrupt row
+   * @throws IllegalStateException if the array does not start within {@code bytes}, or its count
+   *     is negative or beyond an int: a corrupt row
    */
-  static long storedCount(byte[] bytes, long index) {
+  static int storedCount(byte[] bytes, long index) {
     if (index < 0 || index > bytes.length - WORD) {
       throw new IllegalStateException("a vector row's values array starts at byte " + index
           + ", outside the row's " + bytes.length + " bytes");
     }
-    return Platform.getLong(bytes, Platform.BYTE_ARRAY_OFFSET + index);
+    long count = Platform.getLong(bytes, Platform.BYTE_ARRAY_OFFSET + index);
+    if (count < 0 || count > Integer.MAX_VALUE) {
+      throw new IllegalStateException("a vector row's values array claims " + count + " values");
+    }
+    return (int) count;
   }
 
   private static double[] words(int header, int n) {

@@ -64,18 +64,22 @@ public final class InternalSoftmax {
    */
   private static InternalRow storedDense(byte[] bytes, long array, ResultBuffers buffers,
       double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column) {
-    long count = DenseVectorRow.storedCount(bytes, array);
-    if (count < 0 || count > Integer.MAX_VALUE) {
-      throw new IllegalStateException("a vector row's values array claims " + count + " values");
-    }
-    int n = (int) count;
+    int n = DenseVectorRow.storedCount(bytes, array);
     UnsafeRow result = buffers.vector(n);
-    check(Softmax.softmax(bytes,
-            Math.toIntExact(array + Double.BYTES * (long) DenseVectorRow.arrayValuesOffset(n)),
-            buffers.logitsArray(n), temperature, logSpace, ResultBuffers.buffer(result),
-            DenseVectorRow.valuesOffset(n)),
-        failOnInvalid, column);
+    check(softmaxOfStored(bytes, array, n, buffers, temperature, logSpace,
+        ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n)), failOnInvalid, column);
     return result;
+  }
+
+  /**
+   * Softmax of the {@code n} doubles of the array stored at {@code array} in {@code bytes}, after
+   * its header, into {@code out[offset ..]}, copied into {@code buffers} on the way.
+   */
+  private static RowStatus softmaxOfStored(byte[] bytes, long array, int n,
+      ResultBuffers buffers, double temperature, boolean logSpace, double[] out, int offset) {
+    return Softmax.softmax(bytes,
+        Math.toIntExact(array + Double.BYTES * (long) DenseVectorRow.arrayValuesOffset(n)),
+        buffers.logitsArray(n), temperature, logSpace, out, offset);
   }
 
   /**
@@ -157,11 +161,9 @@ public final class InternalSoftmax {
     if (values instanceof UnsafeArrayData
         && ((UnsafeArrayData) values).getBaseObject() instanceof byte[]) {
       UnsafeArrayData stored = (UnsafeArrayData) values;
-      int n = stored.numElements();
-      long byteIndex = stored.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET
-          + UnsafeArrayData.calculateHeaderPortionInBytes(n);
-      return Softmax.softmax((byte[]) stored.getBaseObject(), Math.toIntExact(byteIndex),
-          buffers.logitsArray(n), temperature, logSpace, out, offset);
+      return softmaxOfStored((byte[]) stored.getBaseObject(),
+          stored.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET, stored.numElements(), buffers,
+          temperature, logSpace, out, offset);
     }
     return Softmax.softmax(buffers.logits(values), temperature, logSpace, out, offset);
   }

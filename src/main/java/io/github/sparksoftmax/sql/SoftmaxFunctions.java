@@ -8,7 +8,6 @@ import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
 import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NullType;
@@ -17,9 +16,6 @@ import scala.Function1;
 import scala.Option;
 import scala.Tuple3;
 import scala.collection.Seq;
-import scala.collection.immutable.List;
-import scala.collection.immutable.List$;
-import scala.collection.immutable.Nil$;
 
 /**
  * The SQL functions {@code softmax(logits [, temperature])} and {@code log_softmax(logits [,
@@ -122,8 +118,8 @@ public final class SoftmaxFunctions {
   }
 
   /**
-   * The expression for a call, once the analyzer has resolved its arguments: the logits type
-   * chooses the row function here, and a misuse fails here with an AnalysisException.
+   * The expression for a call ({@link SoftmaxExpression}), once the analyzer has resolved its
+   * arguments: a misuse fails here with an AnalysisException.
    */
   private static Expression build(Seq<Expression> arguments, boolean logSpace) {
     String name = logSpace ? LOG_SOFTMAX : SOFTMAX;
@@ -144,12 +140,7 @@ public final class SoftmaxFunctions {
     if (temperatureProblem != null) {
       throw AnalysisErrors.dataTypeMismatch(call, temperatureProblem);
     }
-    List<Expression> children =
-        Nil$.MODULE$.<Expression>$colon$colon(temperature).$colon$colon(logits);
-    // The expression that spark.udf().register builds: named after the function, so a column
-    // reads softmax(logits, 1.0), and fed the row as a Vector or a Seq.
-    return new ScalaUDF(new SoftmaxRowFunction(type, logSpace), type.resultType(), children,
-        List$.MODULE$.empty(), Option.empty(), Option.apply(name), true, true);
+    return new SoftmaxExpression(logits, temperature, logSpace);
   }
 
   /**

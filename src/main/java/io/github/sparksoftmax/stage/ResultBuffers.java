@@ -19,19 +19,41 @@ import org.apache.spark.unsafe.Platform;
  * <p>The expression that calls {@link InternalSoftmax} holds an instance as a literal, so each task
  * deserializes its own. The first thread that uses an instance keeps its buffers; any other
  * thread (an optimizer rule evaluating the column on the driver, say) gets fresh buffers on every
- * row. All instances are equal: the buffers hold no settings and do not change a result.
+ * row. Instances are equal when they reuse the same buffers: the buffers do not change a result.
+ *
+ * <p>Those of {@link #forFreshResults()} reuse only the copy of the logits and the scratch result;
+ * each result is a new object, for callers whose results Spark may keep past the next row.
  */
 public final class ResultBuffers implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final AtomicReferenceFieldUpdater<ResultBuffers, Thread> OWNER =
       AtomicReferenceFieldUpdater.newUpdater(ResultBuffers.class, Thread.class, "owner");
 
+  /** Whether a result may be a reused buffer; the scratch arrays are reused either way. */
+  private final boolean reuseResults;
   private transient volatile Thread owner;
   private transient double[] logits;
   private transient double[] scratchResult;
   private transient UnsafeRow vector;
   private transient UnsafeArrayData array;
   private transient UnsafeArrayData floatArray;
+
+  /** Buffers whose results, too, are reused from row to row. */
+  public ResultBuffers() {
+    this(true);
+  }
+
+  private ResultBuffers(boolean reuseResults) {
+    this.reuseResults = reuseResults;
+  }
+
+  /**
+   * Buffers that give a new object as each result, so that the caller may keep it. The copy of
+   * the logits and the scratch result are still reused.
+   */
+  public static ResultBuffers forFreshResults() {
+    return new ResultBuffers(false);
+  }
 
   /** True when the calling thread may reuse this instance's buffers. */
   private boolean reusable() {
@@ -91,7 +113,7 @@ public final class ResultBuffers implements Serializable {
 
   /** An {@code array<float>} of {@code n} values without nulls, for the caller to set. */
   UnsafeArrayData floatArray(int n) {
-    if (!reusable()) {
+    if (!reuseResults || !reusable()) {
       return UnsafeArrayData.fromPrimitiveArray(new float[n]);
     }
     if (floatArray == null || floatArray.numElements() != n) {
@@ -105,7 +127,7 @@ public final class ResultBuffers implements Serializable {
    * writes into {@link #buffer(UnsafeRow)} at {@link DenseVectorRow#valuesOffset(int)}.
    */
   UnsafeRow vector(int n) {
-    if (!reusable()) {
+    if (!reuseResults || !reusable()) {
       return DenseVectorRow.wrap(DenseVectorRow.allocate(n), n);
     }
     if (vector == null || buffer(vector).length != DenseVectorRow.valuesOffset(n) + n) {
@@ -119,7 +141,7 @@ public final class ResultBuffers implements Serializable {
    * {@link #buffer(UnsafeArrayData)} at {@link DenseVectorRow#arrayValuesOffset(int)}.
    */
   UnsafeArrayData array(int n) {
-    if (!reusable()) {
+    if (!reuseResults || !reusable()) {
       return DenseVectorRow.wrapArray(DenseVectorRow.allocateArray(n), n);
     }
     if (array == null || array.numElements() != n) {
@@ -140,16 +162,16 @@ public final class ResultBuffers implements Serializable {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof ResultBuffers;
+    return other instanceof ResultBuffers && ((ResultBuffers) other).reuseResults == reuseResults;
   }
 
   @Override
   public int hashCode() {
-    return 0x50f7;
+    return reuseResults ? 0x50f7 : 0x50f8;
   }
 
   @Override
   public String toString() {
-    return "ResultBuffers";
+    return reuseResults ? "ResultBuffers" : "ResultBuffers(fresh results)";
   }
 }

@@ -26,8 +26,16 @@ public final class SoftmaxColumns {
    */
   public static Column softmax(LogitsType type, Column logits, String column, double temperature,
       boolean logSpace, boolean failOnInvalid) {
-    return call(type.resultType(), method(type, "vector", "doubles", "floats"),
+    return call(type.resultType(), softmaxMethod(type),
         settings(logits, column, temperature, logSpace, failOnInvalid), false);
+  }
+
+  /**
+   * The name of {@link InternalSoftmax}'s method for the softmax of one row of {@code type}:
+   * {@code vector}, {@code doubles} or {@code floats}.
+   */
+  public static String softmaxMethod(LogitsType type) {
+    return method(type, "vector", "doubles", "floats");
   }
 
   /**

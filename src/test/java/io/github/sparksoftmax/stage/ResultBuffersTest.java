@@ -2,6 +2,7 @@ package io.github.sparksoftmax.stage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -71,7 +72,7 @@ class ResultBuffersTest {
   }
 
   @Test
-  void aDeserializedCopyHasNoOwnerAndEqualsAnyOther() throws Exception {
+  void aDeserializedCopyHasNoOwnerAndEqualsTheOriginal() throws Exception {
     ResultBuffers buffers = new ResultBuffers();
     buffers.vector(10);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -93,5 +94,17 @@ class ResultBuffersTest {
     }
     assertEquals(buffers, copy);
     assertEquals(buffers.hashCode(), copy.hashCode());
+  }
+
+  @Test
+  void freshResultBuffersGiveANewResultEveryRowButReuseTheLogitsCopy() {
+    ResultBuffers buffers = ResultBuffers.forFreshResults();
+    assertNotSame(buffers.vector(4), buffers.vector(4));
+    assertNotSame(buffers.array(4), buffers.array(4));
+    assertNotSame(buffers.floatArray(4), buffers.floatArray(4));
+    assertSame(buffers.logitsArray(4), buffers.logitsArray(4));
+    assertSame(buffers.scratchResult(4), buffers.scratchResult(4));
+    assertNotEquals(new ResultBuffers(), buffers);
+    assertEquals(ResultBuffers.forFreshResults(), buffers);
   }
 }

@@ -141,12 +141,12 @@ public final class SoftmaxExpression extends JavaExpression {
         + resultType + " " + ev.value() + " = null;\n"
         + "if (!" + ev.isNull() + ") {\n"
         + "  " + ev.value() + " = (" + resultType + ") " + InternalSoftmax.class.getName() + "."
-        + SoftmaxColumns.softmaxMethod(type) + "(" + row.value() + ", " + buffersTerm + ", " + temperatureTerm + ", "
-        + logSpace + ", false, null);\n"
+        + SoftmaxColumns.softmaxMethod(type) + "(" + row.value() + ", " + buffersTerm + ", "
+        + temperatureTerm + ", " + logSpace + ", false, null);\n"
         + "}\n";
     scala.collection.immutable.List<String> parts = Nil$.MODULE$.$colon$colon(code);
     return ev.copy(childrenCode.$plus(new CodeBlock(parts, List$.MODULE$.<JavaCode>empty())),
-        JavaCode.isNullVariable(ev.isNull().toString()), ev.value());
+        ev.isNull(), ev.value());
   }
 
   /** A non-null temperature value as the Object that {@link SoftmaxRows#temperature} takes. */

@@ -12,8 +12,9 @@ import scala.collection.Seq;
  * One row of logits, held in a Spark external type, through the {@link Softmax} kernel with the
  * semantics of the SQL functions: a null row gives null; an invalid row (a NaN or null entry, or
  * every entry {@code -Infinity}) gives a row of NaN of the same length; an empty row gives an empty
- * row. The Java UDF classes of {@code io.github.sparksoftmax.sql.udf} call it, and the SQL functions
- * of {@link SoftmaxFunctions} check their temperature with it; user code has no need to.
+ * row. The Java UDF classes of {@code io.github.sparksoftmax.sql.udf} call it, and the SQL
+ * functions of {@link SoftmaxFunctions} check their temperature with it; user code has no need
+ * to.
  */
 public final class SoftmaxRows {
 

@@ -16,8 +16,8 @@ import org.apache.spark.unsafe.Platform;
  * buffer rows or aggregate values copy them. A result is therefore written once by the kernel and
  * copied once by Spark, and a dense row allocates no arrays.
  *
- * <p>The expression that calls {@link InternalSoftmax} holds an instance as a literal, so each task
- * deserializes its own. The first thread that uses an instance keeps its buffers; any other
+ * <p>The expression that calls {@link InternalSoftmax} holds an instance (as a literal, or as a
+ * field of the SQL functions' expression), so each task deserializes its own. The first thread that uses an instance keeps its buffers; any other
  * thread (an optimizer rule evaluating the column on the driver, say) gets fresh buffers on every
  * row. Instances are equal when they reuse the same buffers: the buffers do not change a result.
  *
@@ -59,6 +59,11 @@ public final class ResultBuffers implements Serializable {
   private boolean reusable() {
     Thread current = Thread.currentThread();
     return owner == current || OWNER.compareAndSet(this, null, current);
+  }
+
+  /** True when the result may be the buffer that the calling thread's last row got. */
+  private boolean reusesResults() {
+    return reuseResults && reusable();
   }
 
   /**
@@ -113,7 +118,7 @@ public final class ResultBuffers implements Serializable {
 
   /** An {@code array<float>} of {@code n} values without nulls, for the caller to set. */
   UnsafeArrayData floatArray(int n) {
-    if (!reuseResults || !reusable()) {
+    if (!reusesResults()) {
       return UnsafeArrayData.fromPrimitiveArray(new float[n]);
     }
     if (floatArray == null || floatArray.numElements() != n) {
@@ -127,7 +132,7 @@ public final class ResultBuffers implements Serializable {
    * writes into {@link #buffer(UnsafeRow)} at {@link DenseVectorRow#valuesOffset(int)}.
    */
   UnsafeRow vector(int n) {
-    if (!reuseResults || !reusable()) {
+    if (!reusesResults()) {
       return DenseVectorRow.wrap(DenseVectorRow.allocate(n), n);
     }
     if (vector == null || buffer(vector).length != DenseVectorRow.valuesOffset(n) + n) {
@@ -141,7 +146,7 @@ public final class ResultBuffers implements Serializable {
    * {@link #buffer(UnsafeArrayData)} at {@link DenseVectorRow#arrayValuesOffset(int)}.
    */
   UnsafeArrayData array(int n) {
-    if (!reuseResults || !reusable()) {
+    if (!reusesResults()) {
       return DenseVectorRow.wrapArray(DenseVectorRow.allocateArray(n), n);
     }
     if (array == null || array.numElements() != n) {

@@ -11,11 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparksoftmax.JavaSerialization;
 import io.github.sparksoftmax.LocalSparkTest;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -144,20 +141,12 @@ class SoftmaxExpressionTest extends LocalSparkTest {
     assertEquals(call, call.clone());
     assertEquals(call, call.makeCopy(new Object[] {logits, temperature, true}));
     assertNotEquals(call, call.makeCopy(new Object[] {logits, temperature, false}));
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(call);
-    }
-    Object copy;
-    try (ObjectInputStream in =
-        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      copy = in.readObject();
-    }
+    SoftmaxExpression copy = JavaSerialization.roundTrip(call);
     assertEquals(call, copy);
     InternalRow row = new GenericInternalRow(
         new Object[] {UnsafeArrayData.fromPrimitiveArray(new double[] {0.0, Math.log(9.0)})});
     assertArrayEquals(((ArrayData) call.eval(row)).toDoubleArray(),
-        ((ArrayData) ((SoftmaxExpression) copy).eval(row)).toDoubleArray(), 0.0);
+        ((ArrayData) copy.eval(row)).toDoubleArray(), 0.0);
   }
 
   @ParameterizedTest(name = "{0}")

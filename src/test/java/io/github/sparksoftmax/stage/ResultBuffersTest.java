@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
+import io.github.sparksoftmax.JavaSerialization;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -75,15 +72,7 @@ class ResultBuffersTest {
   void aDeserializedCopyHasNoOwnerAndEqualsTheOriginal() throws Exception {
     ResultBuffers buffers = new ResultBuffers();
     buffers.vector(10);
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(buffers);
-    }
-    ResultBuffers copy;
-    try (ObjectInputStream in =
-        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      copy = (ResultBuffers) in.readObject();
-    }
+    ResultBuffers copy = JavaSerialization.roundTrip(buffers);
     ExecutorService task = Executors.newSingleThreadExecutor();
     try {
       UnsafeRow inTask = task.submit(() -> copy.vector(10)).get();

@@ -244,7 +244,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     Column result = (k > 0
         ? SoftmaxColumns.topK(type, kept.col(input), input, getTemperature(), getLogSoftmax(),
             failOnInvalid, k)
-        : SoftmaxColumns.softmax(type, kept.col(input), input, getTemperature(), getLogSoftmax(),
+        : SoftmaxColumns.softmax(kept.col(input), input, getTemperature(), getLogSoftmax(),
             failOnInvalid))
         .as(output, outputSchema.apply(output).metadata());
     Dataset<Row> scored = kept.select(functions.col("*"), result);

@@ -1,6 +1,8 @@
 package io.github.sparksoftmax.sql;
 
+import io.github.sparksoftmax.stage.InternalSoftmax;
 import io.github.sparksoftmax.stage.LogitsType;
+import io.github.sparksoftmax.stage.SoftmaxExpression;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -36,10 +38,10 @@ import scala.collection.Seq;
 public final class SoftmaxFunctions {
 
   /** The name of the softmax function. */
-  public static final String SOFTMAX = "softmax";
+  public static final String SOFTMAX = SoftmaxExpression.SOFTMAX;
 
   /** The name of the log-softmax function. */
-  public static final String LOG_SOFTMAX = "log_softmax";
+  public static final String LOG_SOFTMAX = SoftmaxExpression.LOG_SOFTMAX;
 
   private SoftmaxFunctions() {}
 
@@ -140,7 +142,7 @@ public final class SoftmaxFunctions {
     if (temperatureProblem != null) {
       throw AnalysisErrors.dataTypeMismatch(call, temperatureProblem);
     }
-    return new SoftmaxExpression(logits, temperature, logSpace);
+    return SoftmaxExpression.functionCall(logits, temperature, logSpace);
   }
 
   /**
@@ -155,7 +157,7 @@ public final class SoftmaxFunctions {
     }
     if (temperature.foldable()) {
       try {
-        SoftmaxRows.temperature(temperature.eval(null));
+        InternalSoftmax.temperature(temperature.eval(null));
       } catch (IllegalArgumentException e) {
         return e.getMessage();
       }

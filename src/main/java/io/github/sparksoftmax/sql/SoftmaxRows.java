@@ -1,10 +1,10 @@
 package io.github.sparksoftmax.sql;
 
 import io.github.sparksoftmax.kernel.Softmax;
+import io.github.sparksoftmax.stage.InternalSoftmax;
 import org.apache.spark.ml.linalg.DenseVector;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.types.Decimal;
 import scala.collection.Iterator;
 import scala.collection.Seq;
 
@@ -90,15 +90,6 @@ public final class SoftmaxRows {
    *     message names the temperature
    */
   public static double temperature(Object value) {
-    double temperature;
-    if (value instanceof Number number) {
-      temperature = number.doubleValue();
-    } else if (value instanceof Decimal decimal) {
-      temperature = decimal.toDouble();
-    } else {
-      throw new IllegalArgumentException("temperature must be a number but was " + value);
-    }
-    Softmax.requireValidTemperature(temperature);
-    return temperature;
+    return InternalSoftmax.temperature(value);
   }
 }

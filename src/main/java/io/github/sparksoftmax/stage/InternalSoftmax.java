@@ -9,6 +9,7 @@ import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -126,6 +127,26 @@ public final class InternalSoftmax {
     softmaxOfArray(logits, buffers.widened(logits), temperature, logSpace, failOnInvalid, column,
         out, 0);
     return top(out, k);
+  }
+
+  /**
+   * A temperature argument as a double: any Java {@code Number} (what a Java UDF receives) or a
+   * Catalyst {@code Decimal} (what a decimal literal such as {@code 0.5} evaluates to in SQL).
+   *
+   * @throws IllegalArgumentException if it is null, not a number, or not finite and positive; the
+   *     message names the temperature
+   */
+  public static double temperature(Object value) {
+    double temperature;
+    if (value instanceof Number number) {
+      temperature = number.doubleValue();
+    } else if (value instanceof Decimal decimal) {
+      temperature = decimal.toDouble();
+    } else {
+      throw new IllegalArgumentException("temperature must be a number but was " + value);
+    }
+    Softmax.requireValidTemperature(temperature);
+    return temperature;
   }
 
   /** The size of a vector row whose values array is {@code values}. */

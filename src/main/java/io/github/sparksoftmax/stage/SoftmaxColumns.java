@@ -9,32 +9,35 @@ import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Builds the column expressions of the softmax stages: calls of {@link InternalSoftmax}'s static
- * methods that Spark compiles into its generated code, with the settings as literals and the
- * column's {@link ResultBuffers}. Nothing of a stage is captured, and an
- * {@link InvalidRowException} reaches the failed action unwrapped.
+ * Builds the column expressions of the softmax stages: the softmax column is a {@link
+ * SoftmaxExpression}; the others are calls of {@link InternalSoftmax}'s static methods, with the
+ * settings as literals and the column's {@link ResultBuffers}. Spark compiles both kinds into its
+ * generated code. Nothing of a stage is captured, and an {@link InvalidRowException} reaches the
+ * failed action unwrapped.
  */
 public final class SoftmaxColumns {
 
   private SoftmaxColumns() {}
 
   /**
-   * The softmax of {@code logits}, of type {@code type.resultType()}.
+   * The softmax of {@code logits}, of its {@link LogitsType}'s result type, in a buffer that the
+   * next row reuses.
    *
    * @param column the input column's name, for error messages
    * @param failOnInvalid throw on an invalid row instead of giving null or NaN
    */
-  public static Column softmax(LogitsType type, Column logits, String column, double temperature,
+  public static Column softmax(Column logits, String column, double temperature,
       boolean logSpace, boolean failOnInvalid) {
-    return call(type.resultType(), softmaxMethod(type),
-        settings(logits, column, temperature, logSpace, failOnInvalid), false);
+    return CatalystCompat.column(new SoftmaxExpression(CatalystCompat.expression(logits),
+        Literal.create(temperature, DataTypes.DoubleType), logSpace, failOnInvalid, column,
+        true));
   }
 
   /**
    * The name of {@link InternalSoftmax}'s method for the softmax of one row of {@code type}:
    * {@code vector}, {@code doubles} or {@code floats}.
    */
-  public static String softmaxMethod(LogitsType type) {
+  static String softmaxMethod(LogitsType type) {
     return method(type, "vector", "doubles", "floats");
   }
 

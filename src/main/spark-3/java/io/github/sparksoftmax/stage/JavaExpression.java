@@ -1,17 +1,17 @@
-package io.github.sparksoftmax.sql;
+package io.github.sparksoftmax.stage;
 
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
+import scala.collection.IndexedSeq;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /**
  * A Catalyst expression written in Java, its children as a {@link List}: the two tree methods whose
  * signatures name Scala collections, which differ between Spark 3.5 (Scala 2.12) and Spark 4
  * (Scala 2.13), and {@link Serializable}, which Spark's own expressions are as case classes;
- * this is the Spark 4 build's copy. Each Spark line compiles its own copy.
+ * this is the Spark 3.5 build's copy. Each Spark line compiles its own copy.
  */
 public abstract class JavaExpression extends Expression implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -27,13 +27,13 @@ public abstract class JavaExpression extends Expression implements Serializable 
   @Override
   public final Seq<Expression> children() {
     if (children == null) {
-      children = CollectionConverters.asScala(childList()).toList();
+      children = JavaConverters.asScalaBuffer(childList()).toList();
     }
     return children;
   }
 
   @Override
   public final Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
-    return withChildList(CollectionConverters.asJava(newChildren));
+    return withChildList(JavaConverters.seqAsJavaList(newChildren));
   }
 }

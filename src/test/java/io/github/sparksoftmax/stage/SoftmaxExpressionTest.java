@@ -1,4 +1,4 @@
-package io.github.sparksoftmax.sql;
+package io.github.sparksoftmax.stage;
 
 import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
 import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
@@ -13,6 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.sparksoftmax.JavaSerialization;
 import io.github.sparksoftmax.LocalSparkTest;
+import io.github.sparksoftmax.SoftmaxTransformer;
+import io.github.sparksoftmax.sql.SoftmaxFunctions;
+import io.github.sparksoftmax.sql.SqlTestRows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +35,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The SQL functions' Catalyst expression in both of Spark's ways of running it: compiled into
- * generated code (with no fallback, so code that does not compile fails the test) and
- * interpreted. The rows of the {@code logits} view are scanned as a table, not folded into a
- * local relation on the driver, so that the compiled path is the one that runs.
+ * The Catalyst expression of the SQL functions and of the transformer's column, in both of Spark's
+ * ways of running it: compiled into generated code (with no fallback, so code that does not
+ * compile fails the test) and interpreted. The rows of the {@code logits} view are scanned as a
+ * table, not folded into a local relation on the driver, so that the compiled path is the one
+ * that runs.
  */
 class SoftmaxExpressionTest extends LocalSparkTest {
 
@@ -87,15 +91,48 @@ class SoftmaxExpressionTest extends LocalSparkTest {
       "softmax(flt, CAST(id AS DECIMAL(4, 2)) / 4)"})
   void compiledAndInterpretedGiveTheSameBits(String calls) {
     String sql = "SELECT " + calls + " FROM cached_logits ORDER BY id";
-    List<double[]> compiled = values(rows(COMPILED, sql));
-    List<double[]> interpreted = values(rows(INTERPRETED, sql));
+    assertSameBits(values(rows(INTERPRETED, sql)), values(rows(COMPILED, sql)), sql);
+  }
+
+  private static void assertSameBits(
+      List<double[]> interpreted, List<double[]> compiled, String what) {
     assertEquals(interpreted.size(), compiled.size());
     for (int i = 0; i < compiled.size(); i++) {
       if (interpreted.get(i) == null) {
-        assertNull(compiled.get(i), sql + ", value " + i);
+        assertNull(compiled.get(i), what + ", value " + i);
       } else {
-        assertArrayEquals(interpreted.get(i), compiled.get(i), 0.0, sql + ", value " + i);
+        assertArrayEquals(interpreted.get(i), compiled.get(i), 0.0, what + ", value " + i);
       }
+    }
+  }
+
+  private static SoftmaxTransformer transformer(String column) {
+    return new SoftmaxTransformer().setInputCol(column).setOutputCol("p").setTemperature(2.0);
+  }
+
+  /** The transformer's column, invalid rows kept, on every row of each logits type. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"vec", "dbl", "flt"})
+  void transformerColumnGivesTheSameBitsCompiledAndInterpreted(String column) {
+    for (boolean logSpace : new boolean[] {false, true}) {
+      Supplier<List<double[]>> scored = () -> values(transformer(column).setLogSoftmax(logSpace)
+          .setHandleInvalid("keep").transform(spark.table("cached_logits").orderBy("id"))
+          .select("p").collectAsList());
+      assertSameBits(with(INTERPRETED, scored), with(COMPILED, scored),
+          column + (logSpace ? ", log space" : ""));
+    }
+  }
+
+  /** Under handleInvalid = error, a null row and a NaN row fail, compiled and interpreted. */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(ints = {2, 5})
+  void transformerColumnFailsOnAnInvalidRowCompiledAndInterpreted(int id) {
+    for (Map<String, String> mode : List.of(COMPILED, INTERPRETED)) {
+      with(mode, () -> {
+        assertQueryFailsWith("Softmax is undefined for a row of column 'dbl'",
+            transformer("dbl").transform(spark.table("cached_logits").filter("id = " + id)));
+        return null;
+      });
     }
   }
 
@@ -121,7 +158,7 @@ class SoftmaxExpressionTest extends LocalSparkTest {
 
   @Test
   void eachResultIsANewObjectThatTheNextRowLeavesAlone() {
-    SoftmaxExpression call = new SoftmaxExpression(
+    SoftmaxExpression call = SoftmaxExpression.functionCall(
         new BoundReference(0, DataTypes.createArrayType(DataTypes.DoubleType), true),
         Literal.create(1.0, DataTypes.DoubleType), false);
     ArrayData first = (ArrayData) call.eval(new GenericInternalRow(
@@ -137,10 +174,19 @@ class SoftmaxExpressionTest extends LocalSparkTest {
     Expression logits =
         new BoundReference(0, DataTypes.createArrayType(DataTypes.DoubleType), true);
     Expression temperature = Literal.create(2.0, DataTypes.DoubleType);
-    SoftmaxExpression call = new SoftmaxExpression(logits, temperature, true);
+    SoftmaxExpression call =
+        new SoftmaxExpression(logits, temperature, true, true, "scores", true);
     assertEquals(call, call.clone());
-    assertEquals(call, call.makeCopy(new Object[] {logits, temperature, true}));
-    assertNotEquals(call, call.makeCopy(new Object[] {logits, temperature, false}));
+    assertEquals(call,
+        call.makeCopy(new Object[] {logits, temperature, true, true, "scores", true}));
+    assertNotEquals(call,
+        call.makeCopy(new Object[] {logits, temperature, false, true, "scores", true}));
+    assertNotEquals(call,
+        call.makeCopy(new Object[] {logits, temperature, true, false, "scores", true}));
+    assertNotEquals(call,
+        call.makeCopy(new Object[] {logits, temperature, true, true, "logits", true}));
+    assertNotEquals(call,
+        call.makeCopy(new Object[] {logits, temperature, true, true, "scores", false}));
     SoftmaxExpression copy = JavaSerialization.roundTrip(call);
     assertEquals(call, copy);
     InternalRow row = new GenericInternalRow(

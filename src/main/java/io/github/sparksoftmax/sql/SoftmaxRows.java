@@ -12,9 +12,8 @@ import scala.collection.Seq;
  * One row of logits, held in a Spark external type, through the {@link Softmax} kernel with the
  * semantics of the SQL functions: a null row gives null; an invalid row (a NaN or null entry, or
  * every entry {@code -Infinity}) gives a row of NaN of the same length; an empty row gives an empty
- * row. The Java UDF classes of {@code io.github.sparksoftmax.sql.udf} call it, and the SQL
- * functions of {@link SoftmaxFunctions} check their temperature with it; user code has no need
- * to.
+ * row. The Java UDF classes of {@code io.github.sparksoftmax.sql.udf} call it; user code has no
+ * need to.
  */
 public final class SoftmaxRows {
 
@@ -83,11 +82,10 @@ public final class SoftmaxRows {
   }
 
   /**
-   * A temperature argument as a double: any Java {@code Number} (what a Java UDF receives) or a
-   * Catalyst {@code Decimal} (what a decimal literal such as {@code 0.5} evaluates to in SQL).
+   * A UDF's temperature argument as a double, read and checked as the SQL functions' expression
+   * does ({@link InternalSoftmax#temperature}).
    *
-   * @throws IllegalArgumentException if it is null, not a number, or not finite and positive; the
-   *     message names the temperature
+   * @throws IllegalArgumentException if it is null, not a number, or not finite and positive
    */
   public static double temperature(Object value) {
     return InternalSoftmax.temperature(value);

@@ -16,10 +16,11 @@ import org.apache.spark.unsafe.Platform;
  * buffer rows or aggregate values copy them. A result is therefore written once by the kernel and
  * copied once by Spark, and a dense row allocates no arrays.
  *
- * <p>The expression that calls {@link InternalSoftmax} holds an instance (as a literal, or as a
- * field of the SQL functions' expression), so each task deserializes its own. The first thread
- * that uses an instance keeps its buffers; any other thread (an optimizer rule evaluating the
- * column on the driver, say) gets fresh buffers on every row. Instances are equal when they reuse the same buffers: the buffers do not change a result.
+ * <p>The expression that calls {@link InternalSoftmax} holds an instance (as a field of {@link
+ * SoftmaxExpression}, or as a literal of a static call), so each task deserializes its own. The
+ * first thread that uses an instance keeps its buffers; any other thread (an optimizer rule
+ * evaluating the column on the driver, say) gets fresh buffers on every row. Instances are equal
+ * when they reuse the same buffers: the buffers do not change a result.
  *
  * <p>Those of {@link #forFreshResults()} reuse only the copy of the logits and the scratch result;
  * each result is a new object, for callers whose results Spark may keep past the next row.

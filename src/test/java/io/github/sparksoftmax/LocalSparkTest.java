@@ -1,5 +1,7 @@
 package io.github.sparksoftmax;
 
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,19 @@ public abstract class LocalSparkTest {
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate();
+  }
+
+  /**
+   * Runs {@code action} with the session's SQL settings {@code settings}, and unsets them after
+   * it, even when it fails.
+   */
+  protected static <T> T withConf(Map<String, String> settings, Supplier<T> action) {
+    settings.forEach((key, value) -> spark.conf().set(key, value));
+    try {
+      return action.get();
+    } finally {
+      settings.keySet().forEach(key -> spark.conf().unset(key));
+    }
   }
 
   @AfterAll

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.apache.spark.ml.Pipeline;
@@ -70,26 +71,22 @@ class ResultReuseTest extends LocalSparkTest {
   @Test
   void anAggregateBufferKeepsItsRowsValues() {
     for (boolean generated : new boolean[] {true, false}) {
-      spark.conf().set("spark.sql.codegen.wholeStage", Boolean.toString(generated));
-      spark.conf().set("spark.sql.codegen.factoryMode", generated ? "FALLBACK" : "NO_CODEGEN");
-      try {
-        List<Row> groups = new SoftmaxTransformer().transform(shuffled(frame(9)))
-            .groupBy(col("id").mod(7))
-            .agg(max("id"), max_by(col("probability"), col("id")), min("id"),
-                min_by(col("probability"), col("id")))
-            .collectAsList();
-        assertEquals(7, groups.size());
-        for (Row group : groups) {
-          for (int first : new int[] {1, 3}) {
-            long id = group.getLong(first);
-            SoftmaxTransformerTest.assertClose(
-                SoftmaxTransformerTest.expected(logits(9, id), 1.0, false),
-                ((Vector) group.get(first + 1)).toArray(), false);
-          }
+      List<Row> groups = withConf(Map.of(
+          "spark.sql.codegen.wholeStage", Boolean.toString(generated),
+          "spark.sql.codegen.factoryMode", generated ? "FALLBACK" : "NO_CODEGEN"),
+          () -> new SoftmaxTransformer().transform(shuffled(frame(9)))
+              .groupBy(col("id").mod(7))
+              .agg(max("id"), max_by(col("probability"), col("id")), min("id"),
+                  min_by(col("probability"), col("id")))
+              .collectAsList());
+      assertEquals(7, groups.size());
+      for (Row group : groups) {
+        for (int first : new int[] {1, 3}) {
+          long id = group.getLong(first);
+          SoftmaxTransformerTest.assertClose(
+              SoftmaxTransformerTest.expected(logits(9, id), 1.0, false),
+              ((Vector) group.get(first + 1)).toArray(), false);
         }
-      } finally {
-        spark.conf().unset("spark.sql.codegen.wholeStage");
-        spark.conf().unset("spark.sql.codegen.factoryMode");
       }
     }
   }
@@ -122,15 +119,12 @@ class ResultReuseTest extends LocalSparkTest {
 
   @Test
   void interpretedEvaluationGivesTheSameRows() {
-    spark.conf().set("spark.sql.codegen.wholeStage", "false");
-    spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
-    try {
-      Dataset<Row> out = new SoftmaxTransformer().transform(shuffled(frame(6)));
-      assertEachRow(out.select("id", "probability").collectAsList(), 6);
-    } finally {
-      spark.conf().unset("spark.sql.codegen.wholeStage");
-      spark.conf().unset("spark.sql.codegen.factoryMode");
-    }
+    List<Row> rows = withConf(Map.of(
+        "spark.sql.codegen.wholeStage", "false",
+        "spark.sql.codegen.factoryMode", "NO_CODEGEN"),
+        () -> new SoftmaxTransformer().transform(shuffled(frame(6)))
+            .select("id", "probability").collectAsList());
+    assertEachRow(rows, 6);
   }
 
   @Test

@@ -58,17 +58,8 @@ class SoftmaxExpressionTest extends LocalSparkTest {
     spark.table("logits").cache().createOrReplaceTempView("cached_logits");
   }
 
-  private static <T> T with(Map<String, String> settings, Supplier<T> query) {
-    settings.forEach((key, value) -> spark.conf().set(key, value));
-    try {
-      return query.get();
-    } finally {
-      settings.keySet().forEach(key -> spark.conf().unset(key));
-    }
-  }
-
   private static List<Row> rows(Map<String, String> settings, String sql) {
-    return with(settings, () -> spark.sql(sql).collectAsList());
+    return withConf(settings, () -> spark.sql(sql).collectAsList());
   }
 
   /** Every value of every row as doubles, null rows as null. */
@@ -118,7 +109,7 @@ class SoftmaxExpressionTest extends LocalSparkTest {
       Supplier<List<double[]>> scored = () -> values(transformer(column).setLogSoftmax(logSpace)
           .setHandleInvalid("keep").transform(spark.table("cached_logits").orderBy("id"))
           .select("p").collectAsList());
-      assertSameBits(with(INTERPRETED, scored), with(COMPILED, scored),
+      assertSameBits(withConf(INTERPRETED, scored), withConf(COMPILED, scored),
           column + (logSpace ? ", log space" : ""));
     }
   }
@@ -128,7 +119,7 @@ class SoftmaxExpressionTest extends LocalSparkTest {
   @ValueSource(ints = {2, 5})
   void transformerColumnFailsOnAnInvalidRowCompiledAndInterpreted(int id) {
     for (Map<String, String> mode : List.of(COMPILED, INTERPRETED)) {
-      with(mode, () -> {
+      withConf(mode, () -> {
         assertQueryFailsWith("Softmax is undefined for a row of column 'dbl'",
             transformer("dbl").transform(spark.table("cached_logits").filter("id = " + id)));
         return null;
@@ -202,7 +193,7 @@ class SoftmaxExpressionTest extends LocalSparkTest {
     String message = badValue.equals("NULL")
         ? "temperature must be a number but was null"
         : "temperature must be finite and > 0 but was " + Double.parseDouble(badValue);
-    with(COMPILED, () -> {
+    withConf(COMPILED, () -> {
       assertQueryFailsWith(message, spark.sql(sql));
       return null;
     });

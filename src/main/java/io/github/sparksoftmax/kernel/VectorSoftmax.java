@@ -169,6 +169,11 @@ final class VectorSoftmax implements DenseSoftmax {
       double t, double[] out, int offset) {
     int n = logits.length;
     int last = n - LANES;
+    // 2^(floor(log2 n) + 2), the splitter of the lanes' sums (see below). Taken from the intrinsic
+    // numberOfLeadingZeros: C2 inlines no more methods into this one, and Math.getExponent was
+    // compiled as a call, with the lanes' sums stored around it.
+    double splitter = Double.longBitsToDouble(
+        (long) (Integer.SIZE + 1 - Integer.numberOfLeadingZeros(n) + Double.MAX_EXPONENT) << 52);
     DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);
     DoubleVector scales = DoubleVector.broadcast(SPECIES, scale);
     DoubleVector shift = DoubleVector.broadcast(SPECIES, negativeMax);
@@ -239,8 +244,6 @@ final class VectorSoftmax implements DenseSoftmax {
     // The high parts are multiples of one ulp of the splitter and add exactly in any order; the
     // low parts, with the compensations, are far below the total (at least 1, the maximum's term)
     // and are added in a fixed order.
-    double splitter = Double.longBitsToDouble(
-        (long) (Math.getExponent((double) n) + 2 + Double.MAX_EXPONENT) << 52);
     DoubleVector highs = sums.add(splitter).sub(splitter);
     DoubleVector lows = sums.sub(highs).add(compensations);
     if (LANES > 4) {

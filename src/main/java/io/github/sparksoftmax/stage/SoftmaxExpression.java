@@ -32,9 +32,9 @@ import scala.collection.immutable.Nil$;
  * a query, including in expressions that keep its result past the next row, so its results are
  * fresh objects; only the copy of the logits is reused.
  *
- * <p>The temperature is checked as each row is computed ({@link InternalSoftmax#temperature}), a
- * constant one once. Public, with a public constructor, only because Spark copies tree nodes by
- * reflection.
+ * <p>The temperature is checked as each row is computed ({@link InternalSoftmax#temperature});
+ * generated code checks a constant one once, when it is generated. Public, with a public
+ * constructor, only because Spark copies tree nodes by reflection.
  */
 public final class SoftmaxExpression extends JavaExpression {
   private static final long serialVersionUID = 1L;

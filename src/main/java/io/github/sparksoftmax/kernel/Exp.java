@@ -11,11 +11,14 @@ package io.github.sparksoftmax.kernel;
  * <p>The method (Tang's, without a table): {@code n = round(hi / ln 2)}; {@code r = hi - n ln2_hi}
  * exactly (Cody and Waite: {@code ln2_hi} has 42 significant bits and {@code |n| < 2^11}); the
  * rest of the exponent, {@code lo - n ln2_lo}, is added to {@code r} with its rounding error
- * kept; {@code exp(r)} on {@code |r| <= ln(2)/2} is the Taylor polynomial of degree 13 (the
- * remainder is below 2^-57), evaluated in Estrin's scheme (pairs, then powers r^2 and r^4, for a
+ * kept; {@code exp(r)} on {@code |r| <= ln(2)/2} is {@code 1 + r + r^2 q(r)}, where {@code q} is
+ * a polynomial of degree 10 fitted to {@code (exp(r) - 1 - r) / r^2} for the least maximum error
+ * (see the coefficients), evaluated in Estrin's scheme (pairs, then powers r^2 and r^4, for a
  * short dependency chain), with the leading {@code 1 + r} added in double-double; the result
- * is scaled by {@code 2^n} in two exact steps, so that a subnormal result is rounded once.
- * Measured against a high-precision reference, a normal result is within 0.61 ulp (the tests
+ * is scaled by {@code 2^(n + 60)}, exactly, and then by {@code 2^-60}, rounded once, so that a
+ * subnormal result is rounded only there. (One product by {@code 2^n} could not be built from
+ * bits for {@code n < -1022}.)
+ * Measured against a high-precision reference, a normal result is within 0.6 ulp (the tests
  * allow 0.65); a subnormal one is rounded twice, within 0.75 of {@link Double#MIN_VALUE}.
  */
 final class Exp {
@@ -32,19 +35,34 @@ final class Exp {
   static final double LN2_LO = 0x1.ef35793c7673p-45;
   static final long EXPONENT_BIAS = 1023;
   static final int MANTISSA_BITS = 52;
-  /** 1/k!, the Taylor coefficients after {@code 1 + r}; each is rounded once. */
+  /** {@code n >= -1076} above the cutoff, so {@code 2^(n + RAISE)} and its product are normal. */
+  static final int RAISE = 60;
+  static final double LOWERING = 0x1p-60;
+  /**
+   * Added to the bits of {@code shifted}, which are {@code SHIFT_BITS + n}, it gives the biased
+   * exponent of {@code 2^(n + RAISE)}, to be moved into the exponent field.
+   */
+  static final long RAISED_EXPONENT_BITS = RAISE + EXPONENT_BIAS - SHIFT_BITS;
+  /**
+   * The coefficients of {@code q(r) = C2 + C3 r + ... + C12 r^10}, the polynomial of least
+   * maximum error {@code |q(r) - (exp(r) - 1 - r) / r^2| e^-r} on {@code |r| <= ln(2)/2 + 1e-9},
+   * found by the Remez exchange algorithm in 60-digit arithmetic ({@code src/test/python/
+   * remez_exp.py}) and rounded to double. With these doubles, {@code r^2 q(r)} is within 2^-60
+   * of {@code exp(r) - 1 - r}, relative to {@code exp(r)} ({@code ExpTest} checks it against
+   * big-math): below the Taylor polynomial of degree 13 that this one replaced, with one step
+   * less.
+   */
   static final double C2 = 1.0 / 2;
-  static final double C3 = 1.0 / 6;
-  static final double C4 = 1.0 / 24;
-  static final double C5 = 1.0 / 120;
-  static final double C6 = 1.0 / 720;
-  static final double C7 = 1.0 / 5040;
-  static final double C8 = 1.0 / 40320;
-  static final double C9 = 1.0 / 362880;
-  static final double C10 = 1.0 / 3628800;
-  static final double C11 = 1.0 / 39916800;
-  static final double C12 = 1.0 / 479001600;
-  static final double C13 = 1.0 / 6227020800L;
+  static final double C3 = 0x1.5555555555557p-3;
+  static final double C4 = 0x1.555555555553cp-5;
+  static final double C5 = 0x1.111111111015cp-7;
+  static final double C6 = 0x1.6c16c16c23b81p-10;
+  static final double C7 = 0x1.a01a01abab8a3p-13;
+  static final double C8 = 0x1.a01a0157a9443p-16;
+  static final double C9 = 0x1.71de02da4b736p-19;
+  static final double C10 = 0x1.27e598383dae1p-22;
+  static final double C11 = 0x1.af4cafb7b4981p-26;
+  static final double C12 = 0x1.1e37fc780a364p-29;
 
   private Exp() {}
 
@@ -67,20 +85,14 @@ final class Exp {
     double rError = rest - (r - r0);
     double r2 = r * r;
     double r4 = r2 * r2;
-    double q = Math.fma(Math.fma(Math.fma(Math.fma(C13, r, C12), r2, Math.fma(C11, r, C10)), r4,
+    double q = Math.fma(Math.fma(Math.fma(C12, r2, Math.fma(C11, r, C10)), r4,
             Math.fma(Math.fma(C9, r, C8), r2, Math.fma(C7, r, C6))), r4,
         Math.fma(Math.fma(C5, r, C4), r2, Math.fma(C3, r, C2)));
     double tail = Math.fma(r2, q, Math.fma(r, rError, rError));
     double one = 1.0 + r;
     double e = one + (((1.0 - one) + r) + tail);
-    long exponent = Double.doubleToRawLongBits(shifted) - SHIFT_BITS;
-    long half = exponent >> 1;
-    return e * powerOfTwo(half) * powerOfTwo(exponent - half);
-  }
-
-  /** {@code 2^k} for {@code -1022 <= k <= 1023}. */
-  private static double powerOfTwo(long k) {
-    return Double.longBitsToDouble((k + EXPONENT_BIAS) << MANTISSA_BITS);
+    return e * Double.longBitsToDouble(
+        (Double.doubleToRawLongBits(shifted) + RAISED_EXPONENT_BITS) << MANTISSA_BITS) * LOWERING;
   }
 
 }

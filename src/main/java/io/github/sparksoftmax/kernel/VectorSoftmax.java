@@ -1,9 +1,9 @@
 package io.github.sparksoftmax.kernel;
 
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -40,7 +40,8 @@ final class VectorSoftmax implements DenseSoftmax {
       VectorSpecies.of(byte.class, SPECIES.vectorShape());
   /** Whether rows stored in the platform's byte order are little-endian, as vector lanes are. */
   private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
-  private static final double[] LANE_INDICES = laneIndices();
+  /** LANES zeros, then LANES ones: read from LANES - d, the lanes from d on are 1 (see below). */
+  private static final double[] KEPT_LANES = keptLanes();
   /** Shuffles that swap lanes {@code i} and {@code i ^ d} for d = 4, 2, 1 (null if too wide). */
   private static final VectorShuffle<Double> SWAP_FOURS = swap(4);
   private static final VectorShuffle<Double> SWAP_TWOS = swap(2);
@@ -169,16 +170,17 @@ final class VectorSoftmax implements DenseSoftmax {
       double t, double[] out, int offset) {
     int n = logits.length;
     int last = n - LANES;
+    boolean unitTemperature = t == 1.0 && scale == 1.0;
     // 2^(floor(log2 n) + 2), the splitter of the lanes' sums (see below). Taken from the intrinsic
     // numberOfLeadingZeros: C2 inlines no more methods into this one, and Math.getExponent was
     // compiled as a call, with the lanes' sums stored around it.
     double splitter = Double.longBitsToDouble(
         (long) (Integer.SIZE + 1 - Integer.numberOfLeadingZeros(n) + Double.MAX_EXPONENT) << 52);
-    DoubleVector laneIndices = DoubleVector.fromArray(SPECIES, LANE_INDICES, 0);
     DoubleVector scales = DoubleVector.broadcast(SPECIES, scale);
     DoubleVector shift = DoubleVector.broadcast(SPECIES, negativeMax);
-    DoubleVector divisor = DoubleVector.broadcast(SPECIES, t);
+    DoubleVector negativeDivisor = DoubleVector.broadcast(SPECIES, -t);
     DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / t);
+    DoubleVector ones = DoubleVector.broadcast(SPECIES, 1.0);
     DoubleVector minusLn2Hi = DoubleVector.broadcast(SPECIES, -Exp.LN2_HI);
     DoubleVector minusLn2Lo = DoubleVector.broadcast(SPECIES, -Exp.LN2_LO);
     DoubleVector c2 = DoubleVector.broadcast(SPECIES, Exp.C2);
@@ -192,24 +194,41 @@ final class VectorSoftmax implements DenseSoftmax {
     DoubleVector c10 = DoubleVector.broadcast(SPECIES, Exp.C10);
     DoubleVector c11 = DoubleVector.broadcast(SPECIES, Exp.C11);
     DoubleVector c12 = DoubleVector.broadcast(SPECIES, Exp.C12);
-    DoubleVector c13 = DoubleVector.broadcast(SPECIES, Exp.C13);
     DoubleVector sums = DoubleVector.zero(SPECIES);
     DoubleVector compensations = DoubleVector.zero(SPECIES);
     for (int i = 0; i < n; i += LANES) {
       int p = Math.min(i, last);
-      VectorMask<Double> done = laneIndices.lt(i - p);
+      // 1 in the lanes the previous vector did not do, 0 in those it did (below i - p). A
+      // product with it instead of a blend: terms are finite, and a mask costs more steps.
+      DoubleVector kept = DoubleVector.fromArray(SPECIES, KEPT_LANES, LANES - (i - p));
       DoubleVector logit = DoubleVector.fromArray(SPECIES, logits, p);
-      DoubleVector x = logit.mul(scale);
       // hi + lo = (x + shift) / t: TwoSum's error of the addition plus the fused residual of
-      // the division, divided by t (see Softmax.shifted). x = scale * logit is exact (bar
-      // subnormals), so the fused form of the addition has the same value and one step less.
-      DoubleVector gap = logit.fma(scales, shift);
-      DoubleVector hi = gap.mul(reciprocal);
-      DoubleVector gapB = gap.sub(x);
-      DoubleVector gapError = x.sub(gap.sub(gapB)).add(shift.sub(gapB));
-      DoubleVector lo = hi.neg().fma(divisor, gap).add(gapError).mul(reciprocal);
-      // Exp.exp(hi, lo), step for step.
-      DoubleVector inRange = hi.max(Exp.CUTOFF);
+      // the division, divided by t (see Softmax.shifted). At t = 1 that is the TwoSum of
+      // logit + shift, the values the general steps give there (bar the sign of a zero lo,
+      // which changes no result), in five fewer steps. The branch depends on t alone; no vector
+      // crosses it boxed (JMH's allocation profile shows no bytes per call).
+      DoubleVector hi;
+      DoubleVector lo;
+      if (unitTemperature) {
+        hi = logit.add(shift);
+        DoubleVector gapB = hi.sub(logit);
+        lo = logit.sub(hi.sub(gapB)).add(shift.sub(gapB));
+      } else {
+        // x = scale * logit is exact (bar subnormals), so the fused form of the addition has
+        // the same value as x + shift, with one step less.
+        DoubleVector x = logit.mul(scale);
+        DoubleVector gap = logit.fma(scales, shift);
+        hi = gap.mul(reciprocal);
+        DoubleVector gapB = gap.sub(x);
+        DoubleVector gapError = x.sub(gap.sub(gapB)).add(shift.sub(gapB));
+        lo = hi.fma(negativeDivisor, gap).add(gapError).mul(reciprocal);
+      }
+      // Exp.exp(hi, lo), step for step (a negated constant or 1 - x as one subtraction, the
+      // same values as neg() and a further step).
+      // hi is never NaN (a row whose maximum is not finite is declined), so one mask serves
+      // the clamp and the zero below.
+      VectorMask<Double> belowCutoff = hi.lt(Exp.CUTOFF);
+      DoubleVector inRange = hi.blend(Exp.CUTOFF, belowCutoff);
       DoubleVector shifted = inRange.fma(Exp.INV_LN2, Exp.SHIFT);
       DoubleVector k = shifted.sub(Exp.SHIFT);
       DoubleVector r0 = k.fma(minusLn2Hi, inRange);
@@ -218,23 +237,20 @@ final class VectorSoftmax implements DenseSoftmax {
       DoubleVector rError = rest.sub(r.sub(r0));
       DoubleVector r2 = r.mul(r);
       DoubleVector r4 = r2.mul(r2);
-      DoubleVector q = r.fma(c13, c12).fma(r2, r.fma(c11, c10)).fma(r4,
+      DoubleVector q = r2.fma(c12, r.fma(c11, c10)).fma(r4,
               r.fma(c9, c8).fma(r2, r.fma(c7, c6))).fma(r4,
           r.fma(c5, c4).fma(r2, r.fma(c3, c2)));
       DoubleVector tail = r2.fma(q, r.fma(rError, rError));
       DoubleVector one = r.add(1.0);
-      DoubleVector e = one.add(one.neg().add(1.0).add(r).add(tail));
-      LongVector exponent = shifted.reinterpretAsLongs().sub(Exp.SHIFT_BITS);
-      LongVector half = exponent.lanewise(VectorOperators.ASHR, 1);
+      DoubleVector e = one.add(ones.sub(one).add(r).add(tail));
       DoubleVector term = e
-          .mul(half.add(Exp.EXPONENT_BIAS).lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS)
-              .reinterpretAsDoubles())
-          .mul(exponent.sub(half).add(Exp.EXPONENT_BIAS)
+          .mul(shifted.reinterpretAsLongs().add(Exp.RAISED_EXPONENT_BITS)
               .lanewise(VectorOperators.LSHL, Exp.MANTISSA_BITS).reinterpretAsDoubles())
-          .blend(0.0, hi.lt(Exp.CUTOFF));
+          .mul(Exp.LOWERING)
+          .blend(0.0, belowCutoff);
       // Written in log space too (the next pass overwrites it): a branch could box the vector.
       term.intoArray(out, offset + p);
-      term = term.blend(0.0, done);
+      term = term.mul(kept);
       DoubleVector s = sums.add(term);
       DoubleVector termB = s.sub(sums);
       compensations = compensations.add(sums.sub(s.sub(termB)).add(term.sub(termB)));
@@ -265,7 +281,7 @@ final class VectorSoftmax implements DenseSoftmax {
     int last = n - LANES;
     DoubleVector scales = DoubleVector.broadcast(SPECIES, scale);
     DoubleVector shift = DoubleVector.broadcast(SPECIES, negativeMax);
-    DoubleVector divisor = DoubleVector.broadcast(SPECIES, t);
+    DoubleVector negativeDivisor = DoubleVector.broadcast(SPECIES, -t);
     DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / t);
     DoubleVector negativeLogSum = DoubleVector.broadcast(SPECIES, -logSum);
     for (int i = 0; i < n; i += LANES) {
@@ -277,7 +293,7 @@ final class VectorSoftmax implements DenseSoftmax {
       DoubleVector hi = gap.mul(reciprocal);
       DoubleVector gapB = gap.sub(x);
       DoubleVector gapError = x.sub(gap.sub(gapB)).add(shift.sub(gapB));
-      DoubleVector lo = hi.neg().fma(divisor, gap).add(gapError).mul(reciprocal);
+      DoubleVector lo = hi.fma(negativeDivisor, gap).add(gapError).mul(reciprocal);
       DoubleVector r = hi.add(negativeLogSum);
       DoubleVector rB = r.sub(hi);
       DoubleVector rError = hi.sub(r.sub(rB)).add(negativeLogSum.sub(rB));
@@ -293,25 +309,23 @@ final class VectorSoftmax implements DenseSoftmax {
    */
   private static void divide(double[] out, int offset, int n, double sum) {
     int last = offset + n - LANES;
-    DoubleVector divisor = DoubleVector.broadcast(SPECIES, sum);
+    DoubleVector negativeDivisor = DoubleVector.broadcast(SPECIES, -sum);
     DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / sum);
     DoubleVector lastTerms = DoubleVector.fromArray(SPECIES, out, last);
     for (int i = offset; i < last; i += LANES) {
       DoubleVector y = DoubleVector.fromArray(SPECIES, out, i);
       DoubleVector q = y.mul(reciprocal);
-      q.neg().fma(divisor, y).fma(reciprocal, q).intoArray(out, i);
+      q.fma(negativeDivisor, y).fma(reciprocal, q).intoArray(out, i);
     }
     DoubleVector q = lastTerms.mul(reciprocal);
-    q.neg().fma(divisor, lastTerms).fma(reciprocal, q).intoArray(out, last);
+    q.fma(negativeDivisor, lastTerms).fma(reciprocal, q).intoArray(out, last);
   }
 
 
-  private static double[] laneIndices() {
-    double[] indices = new double[LANES];
-    for (int i = 0; i < LANES; i++) {
-      indices[i] = i;
-    }
-    return indices;
+  private static double[] keptLanes() {
+    double[] kept = new double[2 * LANES];
+    Arrays.fill(kept, LANES, 2 * LANES, 1.0);
+    return kept;
   }
 
   private static VectorShuffle<Double> swap(int distance) {

@@ -69,6 +69,28 @@ class ExpTest {
     assertEquals(0.0, ulps(Exp.exp(-720.5, 0.0), -720.5, 0.0), 0.6);
   }
 
+  @Test
+  void polynomialIsWithinItsFittingErrorOfTheExponential() {
+    // 1 + r + r^2 q(r) in exact arithmetic on the coefficients' doubles, against big-math's
+    // exp(r), relative to exp(r), over the reduced range |r| <= ln(2)/2 (and a little beyond).
+    double[] coefficients = {Exp.C2, Exp.C3, Exp.C4, Exp.C5, Exp.C6, Exp.C7, Exp.C8, Exp.C9,
+        Exp.C10, Exp.C11, Exp.C12};
+    double end = Math.log(2.0) / 2 + 1e-9;
+    double worst = 0.0;
+    for (int k = -5000; k <= 5000; k++) {
+      BigDecimal r = new BigDecimal(end * k / 5000);
+      BigDecimal q = BigDecimal.ZERO;
+      for (int j = coefficients.length - 1; j >= 0; j--) {
+        q = q.multiply(r).add(new BigDecimal(coefficients[j]));
+      }
+      BigDecimal polynomial = BigDecimal.ONE.add(r).add(r.multiply(r).multiply(q));
+      BigDecimal exact = BigDecimalMath.exp(r, ExactSoftmax.PRECISION);
+      worst = Math.max(worst, polynomial.subtract(exact).abs()
+          .divide(exact, ExactSoftmax.PRECISION).doubleValue());
+    }
+    assertTrue(worst <= 0x1p-60, "worst relative error 2^" + Math.log(worst) / Math.log(2.0));
+  }
+
   /** The error of {@code actual} as {@code exp(hi + lo)}. */
   private static double ulps(double actual, double hi, double lo) {
     BigDecimal exact = BigDecimalMath.exp(new BigDecimal(hi).add(new BigDecimal(lo)),

@@ -36,8 +36,9 @@ class VectorSoftmaxTest {
 
   /**
    * The SIMD kernel's exponentials, as it writes them before normalising, have the bits of
-   * {@link Exp#exp} on the same exponent {@code hi + lo}, here {@code x + shift} with its rounding
-   * error as {@code lo}, across the range and at -Infinity.
+   * {@link Exp#exp} on the same exponent {@code hi + lo}, across the range and at -Infinity: at
+   * t = 1 (the kernel's own steps for it) {@code x + shift} with its rounding error as {@code lo},
+   * and at another temperature the general steps, written out here in scalar form.
    */
   @Test
   void vectorExponentialsHaveTheScalarBits() {
@@ -57,6 +58,16 @@ class VectorSoftmaxTest {
         double lo = Softmax.twoSumError(x[i], shift, hi);
         assertEquals(Double.doubleToRawLongBits(Exp.exp(hi, lo)),
             Double.doubleToRawLongBits(terms[i]), "exp(" + hi + " + " + lo + ")");
+      }
+      double t = random.nextDouble(0.1, 0.9);
+      VectorSoftmax.sumOfExponentials(x, 1.0, shift, t, terms, 0);
+      for (int i = 0; i < k; i++) {
+        double gap = x[i] + shift;
+        double hi = gap * (1.0 / t);
+        double lo = (Math.fma(hi, -t, gap) + Softmax.twoSumError(x[i], shift, gap)) * (1.0 / t);
+        assertEquals(Double.doubleToRawLongBits(Exp.exp(hi, lo)),
+            Double.doubleToRawLongBits(terms[i]),
+            "exp(" + hi + " + " + lo + ") at t " + t);
       }
     }
   }

@@ -1,0 +1,62 @@
+package io.github.sparksoftmax;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Marks a test (or every test of a class) that makes a Spark task fail on purpose, such as an
+ * invalid row under {@code handleInvalid=error}. While it runs, the loggers that report each failed
+ * task and aborted write with a stack trace are off, so that the build log shows an ERROR only where
+ * something really went wrong. The test itself still sees the exception, and asserts on it.
+ */
+@Target({ElementType.TYPE, ElementType.METHOD})
+@Retention(RetentionPolicy.RUNTIME)
+@ExtendWith(ExpectsTaskFailures.Quiet.class)
+public @interface ExpectsTaskFailures {
+
+  /** Turns the task-failure loggers off before the test and back to their levels after it. */
+  final class Quiet implements BeforeEachCallback, AfterEachCallback {
+    /** The loggers that Spark reports a failed task, job or write with. */
+    static final List<String> TASK_FAILURE_LOGGERS = List.of(
+        "org.apache.spark.executor.Executor",
+        "org.apache.spark.scheduler.TaskSetManager",
+        "org.apache.spark.scheduler.TaskSchedulerImpl",
+        "org.apache.spark.sql.execution.datasources.FileFormatWriter",
+        "org.apache.spark.util.Utils");
+
+    private static final ExtensionContext.Namespace NAMESPACE =
+        ExtensionContext.Namespace.create(ExpectsTaskFailures.class);
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+      Map<String, Level> levels = new HashMap<>();
+      for (String name : TASK_FAILURE_LOGGERS) {
+        levels.put(name, LogManager.getLogger(name).getLevel());
+        Configurator.setLevel(name, Level.OFF);
+      }
+      context.getStore(NAMESPACE).put(context.getUniqueId(), levels);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void afterEach(ExtensionContext context) {
+      Map<String, Level> levels =
+          context.getStore(NAMESPACE).remove(context.getUniqueId(), Map.class);
+      if (levels != null) {
+        levels.forEach(Configurator::setLevel);
+      }
+    }
+  }
+}

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * A user's own Maven project, {@code examples/pom.xml}, builds against the deployed artifact, and
  * its jar runs under spark-submit with the library's jar from that build. Maven runs it with a
  * local repository of its own, in which spark-softmax can only come from the file repository the
- * build deployed it to; every other artifact (Spark, the plugins) is read from this machine's local
- * repository through a mirror, so that nothing is downloaded again.
+ * build deployed it to (this machine's local repository, which it reads before Maven Central to
+ * save downloads, holds no snapshot of it: snapshots are not read from there).
  */
 class UserProjectIT {
   /** A row of the example's table: id, logits (dense or sparse), probabilities, prediction. */
@@ -119,21 +119,33 @@ class UserProjectIT {
     }
   }
 
-  /** Settings for the nested build: its own local repository, this machine's as a mirror. */
+  /**
+   * Settings for the nested build: a local repository of its own; this machine's local repository
+   * read as a remote one before Maven Central, so that what is there is copied, not downloaded;
+   * and the deployed repository.
+   */
   private static Path settings(Path work) throws Exception {
-    String mirror = Paths.get(ForkedJvm.requiredProperty("release.localRepository")).toUri()
+    String thisMachine = Paths.get(ForkedJvm.requiredProperty("release.localRepository")).toUri()
         .toString();
-    String deployed = ReleaseSettings.repository().toUri().toString();
+    String repositories = repository("repository", "this-machine", thisMachine, false)
+        + repository("repository", "deployed", ReleaseSettings.repository().toUri().toString(),
+            true);
     String xml = "<settings>\n"
         + "  <localRepository>" + work.resolve("m2") + "</localRepository>\n"
-        + "  <mirrors><mirror><id>this-machine</id><mirrorOf>central</mirrorOf>"
-        + "<url>" + mirror + "</url></mirror></mirrors>\n"
-        + "  <profiles><profile><id>deployed</id><repositories><repository><id>deployed</id>"
-        + "<url>" + deployed + "</url><snapshots><enabled>true</enabled></snapshots>"
-        + "</repository></repositories></profile></profiles>\n"
-        + "  <activeProfiles><activeProfile>deployed</activeProfile></activeProfiles>\n"
+        + "  <profiles><profile><id>release-test</id>\n"
+        + "    <repositories>" + repositories + "</repositories>\n"
+        + "    <pluginRepositories>"
+        + repository("pluginRepository", "this-machine", thisMachine, false)
+        + "</pluginRepositories>\n"
+        + "  </profile></profiles>\n"
+        + "  <activeProfiles><activeProfile>release-test</activeProfile></activeProfiles>\n"
         + "</settings>\n";
     return Files.writeString(work.resolve("settings.xml"), xml);
+  }
+
+  private static String repository(String element, String id, String url, boolean snapshots) {
+    return "<" + element + "><id>" + id + "</id><url>" + url + "</url><snapshots><enabled>"
+        + snapshots + "</enabled></snapshots></" + element + ">";
   }
 
   private static int maven(Path work, List<String> arguments) throws Exception {

@@ -29,12 +29,13 @@ _FITTED_TEMPERATURE = re.compile(r"temperature=(\S+)$")
 
 
 def _one_of(allowed):
-    """A type converter to a string that must be one of ``allowed``."""
+    """A type converter to a string that must be one of ``allowed``. It raises TypeError, which
+    PySpark reports as an invalid value of the param, naming it."""
 
     def convert(value):
         value = TypeConverters.toString(value)
         if value not in allowed:
-            raise ValueError("%r is not one of %s" % (value, ", ".join(allowed)))
+            raise TypeError("%r is not one of %s" % (value, ", ".join(allowed)))
         return value
 
     return convert

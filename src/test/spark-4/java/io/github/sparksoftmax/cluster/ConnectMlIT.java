@@ -224,16 +224,21 @@ class ConnectMlIT {
     assertTrue(message.contains("temprature"), message);
   }
 
+  /**
+   * Spark 4.2's server converts a param's value before the stage sees it, and its error names
+   * neither the param nor the stage; the Python wrappers convert values before sending them.
+   */
   @Test
-  void aParamOfTheWrongTypeGetsAnError() {
+  void aParamOfTheWrongTypeGetsSparksCastError() {
     ObjectNode select = request("select");
     select.set("transform", operator("transform", SoftmaxTransformer.class.getName(),
         TRANSFORMER_UID, params().string("temperature", "hot")).put("path", labelled));
     select.putArray("columns").add("id");
 
-    JsonNode reply = assertCacheUnchangedBy(select);
+    String message = assertCacheUnchangedBy(select).path("error").path("message").asText();
 
-    assertTrue(reply.has("error"), reply.toString());
+    assertTrue(message.contains("java.lang.String cannot be cast to class java.lang.Number"),
+        message);
   }
 
   @Test

@@ -197,8 +197,8 @@ class SoftmaxCalibratorModel(JavaModel, _SoftmaxParams, JavaNameReadable, JavaML
     _java_class_name = "io.github.sparksoftmax.SoftmaxTransformer"
 
 
-class _CalibratorParams(_OutputParams):
-    """The params of the calibrator."""
+class _LabelParams(Params):
+    """The label column, of the calibrator and of the evaluator."""
 
     labelCol = Param(
         Params._dummy(),
@@ -206,6 +206,21 @@ class _CalibratorParams(_OutputParams):
         "label column: the class index, of a numeric type",
         typeConverter=TypeConverters.toString,
     )
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self._setDefault(labelCol="label")
+
+    def getLabelCol(self):
+        return self.getOrDefault(self.labelCol)
+
+    def setLabelCol(self, value):
+        return self._set(labelCol=value)
+
+
+class _CalibratorParams(_OutputParams, _LabelParams):
+    """The params of the calibrator."""
+
     weightCol = Param(
         Params._dummy(),
         "weightCol",
@@ -227,10 +242,7 @@ class _CalibratorParams(_OutputParams):
 
     def __init__(self, *args):
         super().__init__(*args)
-        self._setDefault(labelCol="label", weightCol="", maxIter=100, tol=1e-6)
-
-    def getLabelCol(self):
-        return self.getOrDefault(self.labelCol)
+        self._setDefault(weightCol="", maxIter=100, tol=1e-6)
 
     def getWeightCol(self):
         return self.getOrDefault(self.weightCol)
@@ -240,9 +252,6 @@ class _CalibratorParams(_OutputParams):
 
     def getTol(self):
         return self.getOrDefault(self.tol)
-
-    def setLabelCol(self, value):
-        return self._set(labelCol=value)
 
     def setWeightCol(self, value):
         return self._set(weightCol=value)
@@ -310,7 +319,7 @@ class SoftmaxCalibrator(JavaEstimator, _CalibratorParams, JavaNameReadable, Java
         return model._set(temperature=float(described.group(1)))
 
 
-class CalibrationEvaluator(JavaEvaluator, JavaNameReadable, JavaMLWritable):
+class CalibrationEvaluator(JavaEvaluator, _LabelParams, JavaNameReadable, JavaMLWritable):
     """How well class probabilities are calibrated: ``logLoss`` (the default), ``brier``,
     ``ece`` (expected calibration error over ``numBins`` bins) or ``accuracy``."""
 
@@ -320,12 +329,6 @@ class CalibrationEvaluator(JavaEvaluator, JavaNameReadable, JavaMLWritable):
         Params._dummy(),
         "probabilityCol",
         "column of class probabilities: vector, array<double> or array<float>",
-        typeConverter=TypeConverters.toString,
-    )
-    labelCol = Param(
-        Params._dummy(),
-        "labelCol",
-        "label column: the class index, of a numeric type",
         typeConverter=TypeConverters.toString,
     )
     metricName = Param(
@@ -345,9 +348,7 @@ class CalibrationEvaluator(JavaEvaluator, JavaNameReadable, JavaMLWritable):
     def __init__(self, *, probabilityCol=None, labelCol=None, metricName=None, numBins=None):
         super().__init__()
         self._java_obj = self._new_java_obj(self._java_class_name, self.uid)
-        self._setDefault(
-            probabilityCol="probability", labelCol="label", metricName="logLoss", numBins=15
-        )
+        self._setDefault(probabilityCol="probability", metricName="logLoss", numBins=15)
         self._set(**self._input_kwargs)
 
     @keyword_only
@@ -361,9 +362,6 @@ class CalibrationEvaluator(JavaEvaluator, JavaNameReadable, JavaMLWritable):
     def getProbabilityCol(self):
         return self.getOrDefault(self.probabilityCol)
 
-    def getLabelCol(self):
-        return self.getOrDefault(self.labelCol)
-
     def getMetricName(self):
         return self.getOrDefault(self.metricName)
 
@@ -372,9 +370,6 @@ class CalibrationEvaluator(JavaEvaluator, JavaNameReadable, JavaMLWritable):
 
     def setProbabilityCol(self, value):
         return self._set(probabilityCol=value)
-
-    def setLabelCol(self, value):
-        return self._set(labelCol=value)
 
     def setMetricName(self, value):
         return self._set(metricName=value)

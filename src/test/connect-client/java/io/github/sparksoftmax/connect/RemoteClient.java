@@ -37,9 +37,8 @@ import scala.runtime.BoxedUnit;
  * {@code evaluate}, {@code save}, {@code load} and a model method call: an {@code MlOperator} with
  * the stage's class name and uid, and the params the Python stage has set, as literals.
  *
- * <p>Cells of a result are sent as text, each double or float as {@code toString} writes it (which
- * reads back to the same value), arrays as lists; a vector column must be turned into an array
- * first (a cast to string is exact), since the client has no vector type. A request that fails is answered with the class and
+ * <p>Rows are sent as {@link RowText} writes them; a vector column must be cast to a string first
+ * (which is exact), since the client has no vector type. A request that fails is answered with the class and
  * message of the exception that the client raised.
  */
 public final class RemoteClient {
@@ -257,25 +256,7 @@ public final class RemoteClient {
 
   private static JsonNode rows(Dataset<Row> dataset) {
     ObjectNode reply = JSON.createObjectNode();
-    ArrayNode rows = reply.putArray("rows");
-    for (Row row : dataset.collectAsList()) {
-      ArrayNode cells = rows.addArray();
-      for (int i = 0; i < row.length(); i++) {
-        cells.add(cell(row.get(i)));
-      }
-    }
+    reply.set("rows", RowText.rows(dataset.collectAsList()));
     return reply;
-  }
-
-  private static JsonNode cell(Object value) {
-    if (value == null) {
-      return JSON.nullNode();
-    }
-    if (value instanceof scala.collection.Seq<?> seq) {
-      ArrayNode elements = JSON.createArrayNode();
-      seq.foreach(element -> elements.add(cell(element)));
-      return elements;
-    }
-    return JSON.getNodeFactory().textNode(value.toString());
   }
 }

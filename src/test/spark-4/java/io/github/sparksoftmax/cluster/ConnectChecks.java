@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.github.sparksoftmax.connect.RowText;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,44 +13,19 @@ import org.apache.spark.sql.Row;
 
 /**
  * Compares what a Connect client saw with what a classic session gives for the same request: rows
- * cell by cell in the client program's text form (so equal text is equal bits), and failures by
- * the problem that their messages name.
+ * cell by cell as {@link RowText} writes them (so equal text is equal bits), and failures by the
+ * problem that their messages name.
  */
 final class ConnectChecks {
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** The part of a Spark error message that names the problem: up to its SQLSTATE, if any. */
   private static final Pattern PROBLEM = Pattern.compile("(?s)^(.*?SQLSTATE: \\w+)");
 
   private ConnectChecks() {}
 
-  /** The rows of {@code dataset} as the client program sends rows. */
-  static JsonNode rows(Dataset<Row> dataset) {
-    ArrayNode rows = JSON.createArrayNode();
-    for (Row row : dataset.collectAsList()) {
-      ArrayNode cells = rows.addArray();
-      for (int i = 0; i < row.length(); i++) {
-        cells.add(cell(row.get(i)));
-      }
-    }
-    return rows;
-  }
-
-  private static JsonNode cell(Object value) {
-    if (value == null) {
-      return JSON.nullNode();
-    }
-    if (value instanceof scala.collection.Seq<?> seq) {
-      ArrayNode elements = JSON.createArrayNode();
-      seq.foreach(element -> elements.add(cell(element)));
-      return elements;
-    }
-    return JSON.getNodeFactory().textNode(value.toString());
-  }
-
   /** Asserts that the client's reply holds exactly the rows of {@code classic}. */
   static void assertSameRows(Dataset<Row> classic, JsonNode reply) {
     assertTrue(reply.has("rows"), reply.toString());
-    assertEquals(rows(classic), reply.get("rows"));
+    assertEquals(RowText.rows(classic.collectAsList()), reply.get("rows"));
   }
 
   /**

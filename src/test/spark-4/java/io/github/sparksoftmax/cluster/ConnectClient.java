@@ -25,10 +25,11 @@ import javax.tools.ToolProvider;
 
 /**
  * The JVM Spark Connect client program ({@code io.github.sparksoftmax.connect.RemoteClient}, under
- * {@code src/test/connect-client/java}) run in a JVM of its own, with one session of a {@link
- * ConnectServer}. The program is compiled here, against the client's classpath only: the client
- * jar carries Spark's SQL API under the same names as the Spark SQL jars of the tests' classpath,
- * so it can neither be compiled with the test sources nor run in the test JVM.
+ * {@code src/test/connect-client/java}, with {@code RowText} of the tests) run in a JVM of its own,
+ * with one session of a {@link ConnectServer}. The program is compiled here, against the client's
+ * classpath only: the client jar carries Spark's SQL API under the same names as the Spark SQL
+ * jars of the tests' classpath, so it can neither be compiled with the test sources nor run in the
+ * test JVM.
  *
  * <p>{@link #send} writes one JSON request and reads the program's JSON reply: rows ({@code
  * {"rows": [[cell, ...], ...]}}, each double as its {@code toString}), an ML result, or {@code
@@ -78,10 +79,12 @@ final class ConnectClient implements AutoCloseable {
       return compiled;
     }
     Path classes = settings.workDir.resolve("connect").resolve("client-classes");
-    List<String> sources;
-    try (Stream<Path> files = Files.walk(jars.clientSources)) {
-      sources = files.filter(file -> file.toString().endsWith(".java")).map(Path::toString)
-          .collect(Collectors.toList());
+    List<String> sources = new ArrayList<>();
+    for (Path folder : jars.clientSources) {
+      try (Stream<Path> files = Files.walk(folder)) {
+        files.filter(file -> file.toString().endsWith(".java")).map(Path::toString)
+            .forEach(sources::add);
+      }
     }
     List<String> arguments = new ArrayList<>(List.of("-d",
         Files.createDirectories(classes).toString(), "--release", "17", "-Xlint:all", "-Werror",

@@ -5,14 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The Spark Connect jars that the Spark 4 build copies from Maven beside the assembled Spark home
- * ({@code connect.jars}: {@code server/} and {@code client/}), and the sources of the client
- * program ({@code connect.clientSources}), as the failsafe plugin hands them over.
+ * ({@code connect.jars}: {@code server/} and {@code client/}), and the folders of the client
+ * program's sources ({@code connect.clientSources}, comma-separated), as the failsafe plugin hands
+ * them over.
  */
 final class ConnectJars {
   /**
@@ -26,9 +28,9 @@ final class ConnectJars {
 
   private final Path serverJars;
   private final Path clientJars;
-  final Path clientSources;
+  final List<Path> clientSources;
 
-  private ConnectJars(Path serverJars, Path clientJars, Path clientSources) {
+  private ConnectJars(Path serverJars, Path clientJars, List<Path> clientSources) {
     this.serverJars = serverJars;
     this.clientJars = clientJars;
     this.clientSources = clientSources;
@@ -42,7 +44,7 @@ final class ConnectJars {
           + " are not set; run the Connect tests with 'mvn -Pspark4 verify'.");
     }
     return new ConnectJars(Paths.get(jars, "server"), Paths.get(jars, "client"),
-        Paths.get(sources));
+        Arrays.stream(sources.split(",")).map(Paths::get).collect(Collectors.toList()));
   }
 
   /**

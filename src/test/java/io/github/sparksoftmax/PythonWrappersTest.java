@@ -110,7 +110,7 @@ class PythonWrappersTest {
     }
   }
 
-  /** The Java classes listed in {@code service}'s file of the jar, each followed by {@code kind}. */
+  /** The Java classes that the jar lists for {@code service}, each followed by {@code kind}. */
   private static List<String> listed(Class<?> service, String kind) {
     return ServiceLoader.load(service).stream().map(ServiceLoader.Provider::type)
         .map(Class::getName).filter(name -> name.startsWith("io.github.sparksoftmax."))

@@ -38,8 +38,8 @@ import scala.runtime.BoxedUnit;
  * the stage's class name and uid, and the params the Python stage has set, as literals.
  *
  * <p>Rows are sent as {@link RowText} writes them; a vector column must be cast to a string first
- * (which is exact), since the client has no vector type. A request that fails is answered with the class and
- * message of the exception that the client raised.
+ * (which is exact), since the client has no vector type. A request that fails is answered with the
+ * class and message of the exception that the client raised.
  */
 public final class RemoteClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,7 +58,8 @@ public final class RemoteClient {
     SparkSession spark = SparkSession.builder().remote(args[0]).getOrCreate();
     RemoteClient client = new RemoteClient(spark);
     out.println("{\"ready\":true}");
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String line = in.readLine(); line != null; line = in.readLine()) {
       out.println(JSON.writeValueAsString(client.answer(JSON.readTree(line))));
     }

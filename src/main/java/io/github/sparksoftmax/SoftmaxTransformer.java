@@ -262,6 +262,17 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     return this.<SoftmaxTransformer>defaultCopy(extra).setParent(parent());
   }
 
+  /**
+   * {@code SoftmaxTransformer: uid=UID, temperature=T}, T as {@link Double#toString(double)}
+   * writes it, which reads back to the same double. A Spark Connect server lets its clients call
+   * only {@code toString} on a model of this library (its allow-list of model methods names
+   * Spark's own), so the Python wrapper reads a fitted temperature from here.
+   */
+  @Override
+  public String toString() {
+    return "SoftmaxTransformer: uid=" + uid + ", temperature=" + getTemperature();
+  }
+
   /** Reads a transformer saved with {@code write().save(path)}. */
   public static MLReader<SoftmaxTransformer> read() {
     return new DefaultParamsReader<>();

@@ -31,9 +31,10 @@ import scala.collection.Seq;
  * other logits type, a wrong number of arguments or an unusable constant temperature fails
  * analysis with an {@code AnalysisException}.
  *
- * <p>Make them available with {@link #register(SparkSession)} on a running session, or for every
- * session with {@code spark.sql.extensions=io.github.sparksoftmax.SoftmaxExtensions}. From the
- * DataFrame API call them by name: {@code functions.call_function("softmax", col("logits"))}.
+ * <p>Every session whose classpath holds the library has them as built-in functions ({@code
+ * SoftmaxExtensions}, listed in the jar's service file, injects them); {@link
+ * #register(SparkSession)} also registers them as temporary functions of a running session. From
+ * the DataFrame API call them by name: {@code functions.call_function("softmax", col("logits"))}.
  */
 public final class SoftmaxFunctions {
 

@@ -5,6 +5,7 @@ import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.SoftmaxColumns;
 import io.github.sparksoftmax.stage.SoftmaxParams;
+import io.github.sparksoftmax.stage.StringParam;
 import java.util.Arrays;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -68,7 +69,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
         + " temperature before softmax; finite and > 0",
         ParamValidators.inRange(0.0, Double.MAX_VALUE, false, true));
     logSoftmax = SoftmaxParams.logSoftmax(this);
-    handleInvalid = new Param<>(this, "handleInvalid", "what to do with a row on which softmax"
+    handleInvalid = StringParam.of(this, "handleInvalid", "what to do with a row on which softmax"
         + " is undefined (null, a NaN or null entry, every entry -Infinity): 'error' fails,"
         + " 'skip' drops the row, 'keep' outputs null for a null row and NaN otherwise",
         ParamValidators.inArray(HandleInvalid.NAMES));

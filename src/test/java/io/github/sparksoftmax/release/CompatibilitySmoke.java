@@ -234,7 +234,7 @@ public final class CompatibilitySmoke {
   private void checkCalibrator() {
     Random random = new Random(7);
     List<Row> rows = new ArrayList<>();
-    for (int n = 0; n < 3000; n++) {
+    for (int n = 0; n < 2000; n++) {
       double[] z = new double[4];
       for (int i = 0; i < z.length; i++) {
         z[i] = random.nextGaussian() * 1.5;
@@ -293,7 +293,7 @@ public final class CompatibilitySmoke {
         new StructField("label", DataTypes.DoubleType, false, Metadata.empty()),
         new StructField("features", SQLDataTypes.VectorType(), false, Metadata.empty())}));
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
-        new LogisticRegression().setFamily("multinomial").setMaxIter(20),
+        new LogisticRegression().setFamily("multinomial").setMaxIter(5),
         new SoftmaxTransformer().setInputCol("rawPrediction").setOutputCol("softmax")
             .setTemperature(TEMPERATURE)});
     PipelineModel model = pipeline.fit(data);

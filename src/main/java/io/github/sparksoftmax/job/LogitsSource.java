@@ -97,9 +97,9 @@ final class LogitsSource {
 
   /** A data error for a logits column that is not numeric, with its first non-numeric value. */
   private static JobFailure notNumeric(Dataset<Row> input, JobOptions options, StructField field) {
-    Column cell = column(field.name());
-    Column notANumber = cell.isNotNull()
-        .and(cell.cast(DataTypes.StringType).cast(DataTypes.DoubleType).isNull());
+    // try_cast, as a plain cast fails on a non-number under ANSI mode (Spark 4's default).
+    Column notANumber = column(field.name()).isNotNull().and(functions.expr(
+        "try_cast(CAST(" + quoted(field.name()) + " AS STRING) AS DOUBLE)").isNull());
     String problem = "column '" + field.name() + "' named by " + flag(options) + " must be"
         + " numeric";
     return JobFailure.data(OffendingRows.describeFirst(input, options.inputFormat(),
@@ -110,7 +110,11 @@ final class LogitsSource {
 
   /** A column by its exact name, even one with dots or backticks. */
   static Column column(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
+    return functions.col(quoted(name));
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   private static boolean needsCast(DataType type) {

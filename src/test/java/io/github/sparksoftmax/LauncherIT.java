@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -55,9 +56,9 @@ class LauncherIT {
     Path link = Files.createDirectories(dir.resolve("links")).resolve("softmax-job");
     Files.createSymbolicLink(link, repositoryCopy(true).resolve("bin/softmax-job"));
     Path input = Files.createDirectories(dir.resolve("in data")).resolve("logits of day 1.csv");
-    Files.copy(SoftmaxJobIT.BASEDIR.resolve("examples/data/logits.csv"), input);
+    Files.copy(ForkedJvm.repositoryRoot().resolve("examples/data/logits.csv"), input);
     Path output = dir.resolve("out put/probabilities");
-    JobOutcome run = launch(null, link.toString(), "--input", input.toString(),
+    ForkedJvm.Outcome run = launch(null, link.toString(), "--input", input.toString(),
         "--logit-prefix", "logit_", "--output", output.toString(), "--show", "6",
         "--conf", "spark.sql.shuffle.partitions=2");
     assertEquals(0, run.code, run.err);
@@ -74,7 +75,7 @@ class LauncherIT {
     assertTrue(lines.get(7).matches(JobOutcome.summaryLine(6, 6)), lines.get(7));
     assertTrue(Files.exists(output.resolve("_SUCCESS")));
 
-    JobOutcome version = launch(null, link.toString(), "--driver-memory", "600m", "--conf",
+    ForkedJvm.Outcome version = launch(null, link.toString(), "--driver-memory", "600m", "--conf",
         "spark.driver.extraJavaOptions=-Da=1 -Db=2", "--version", "--verbose");
     assertEquals(0, version.code, version.err);
     String launched = version.errLines().get(0);
@@ -89,7 +90,7 @@ class LauncherIT {
   void sparkSubmitGetsTheSparkOptionsAndRunsTheJarOfItsScalaVersion() throws Exception {
     Path home = sparkHome(dir.resolve("spark home"));
     Path output = dir.resolve("probabilities");
-    JobOutcome run = launch(Map.of("SPARK_HOME", home.toString(),
+    ForkedJvm.Outcome run = launch(Map.of("SPARK_HOME", home.toString(),
             "SPARK_PRINT_LAUNCH_COMMAND", "1"), "bin/softmax-job", "--master", "local[1]",
         "--input", "examples/data/logits.parquet", "--conf", "spark.driver.memory=700m",
         "--handle-invalid", "skip", "--output", output.toString(), "--output-format", "json",
@@ -114,7 +115,7 @@ class LauncherIT {
     }
     assertTrue(lines.get(8).matches(JobOutcome.summaryLine(8, 7)), lines.get(8));
 
-    JobOutcome version = launch(Map.of("SPARK_HOME", home.toString()), "bin/softmax-job",
+    ForkedJvm.Outcome version = launch(Map.of("SPARK_HOME", home.toString()), "bin/softmax-job",
         "--version");
     assertEquals(0, version.code, version.err);
     assertTrue(version.out.contains("running on Spark "
@@ -129,7 +130,7 @@ class LauncherIT {
   @Test
   void aFailingRunUnderSparkSubmitPrintsAtMostTwentyLinesEndingWithTheError() throws Exception {
     Path home = sparkHome(dir.resolve("spark"));
-    JobOutcome run = launch(Map.of("SPARK_HOME", home.toString()), "bin/softmax-job",
+    ForkedJvm.Outcome run = launch(Map.of("SPARK_HOME", home.toString()), "bin/softmax-job",
         "--input", "examples/data/logits.parquet", "--output", dir.resolve("never").toString());
     assertEquals(1, run.code, run.err);
     List<String> lines = run.err.lines().collect(Collectors.toList());
@@ -142,7 +143,7 @@ class LauncherIT {
     System.out.println("A failing run under spark-submit printed " + lines.size()
         + " lines on stderr.");
 
-    JobOutcome verbose = launch(Map.of("SPARK_HOME", home.toString()), "bin/softmax-job",
+    ForkedJvm.Outcome verbose = launch(Map.of("SPARK_HOME", home.toString()), "bin/softmax-job",
         "--input", "examples/data/logits.parquet", "--output", dir.resolve("never").toString(),
         "--verbose");
     assertEquals(1, verbose.code, verbose.err);
@@ -156,7 +157,7 @@ class LauncherIT {
   @Test
   void aMissingBuildIsNamedWithTheCommandThatMakesIt() throws Exception {
     Path bare = repositoryCopy(false);
-    JobOutcome noBuild = launch(null, bare.resolve("bin/softmax-job").toString(), "--help");
+    ForkedJvm.Outcome noBuild = launch(null, bare.resolve("bin/softmax-job").toString(), "--help");
     assertEquals(2, noBuild.code, noBuild.err);
     assertTrue(noBuild.err.startsWith("softmax-job: error: the Scala 2.12 build is missing: run"
         + " 'mvn -q -DskipTests package' in " + bare + " first\n"), noBuild.err);
@@ -170,7 +171,7 @@ class LauncherIT {
     Files.writeString(submit, "#!/bin/sh\nexit 99\n");
     assertTrue(submit.toFile().setExecutable(true));
     Path root = repositoryCopy(true);
-    JobOutcome mismatch = launch(Map.of("SPARK_HOME", home.toString()),
+    ForkedJvm.Outcome mismatch = launch(Map.of("SPARK_HOME", home.toString()),
         root.resolve("bin/softmax-job").toString(), "--input", "x", "--output", "y");
     assertEquals(2, mismatch.code, mismatch.err);
     assertEquals(List.of("softmax-job: error: " + submit + " runs Spark on Scala " + other
@@ -181,11 +182,11 @@ class LauncherIT {
 
   @Test
   void runExampleRunsAnExampleByItsName() throws Exception {
-    JobOutcome run = launch(null, "bin/run-example", "JavaSoftmaxScoringExample");
+    ForkedJvm.Outcome run = launch(null, "bin/run-example", "JavaSoftmaxScoringExample");
     assertEquals(0, run.code, run.err);
     assertTrue(run.out.startsWith("Softmax at temperature 2.0:\n+---+"), run.out);
     assertFalse(run.err.contains("ERROR"), run.err);
-    JobOutcome unknown = launch(null, "bin/run-example", "Nope");
+    ForkedJvm.Outcome unknown = launch(null, "bin/run-example", "Nope");
     assertEquals(2, unknown.code, unknown.err);
     assertTrue(unknown.err.startsWith("run-example: error: no example is named 'Nope'; the"
         + " examples are CalibrationExample ExampleData JavaSoftmaxPipelineExample"
@@ -197,10 +198,10 @@ class LauncherIT {
    * of {@code environment}. A launcher named by a relative path is the repository's, run from its
    * root as the docs write it; one named by an absolute path is run from another folder.
    */
-  private JobOutcome launch(Map<String, String> environment, String... command)
+  private ForkedJvm.Outcome launch(Map<String, String> environment, String... command)
       throws IOException, InterruptedException {
     Path workingDir = Paths.get(command[0]).isAbsolute()
-        ? Files.createDirectories(dir.resolve("working folder")) : SoftmaxJobIT.BASEDIR;
+        ? Files.createDirectories(dir.resolve("working folder")) : ForkedJvm.repositoryRoot();
     ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile());
     Map<String, String> env = builder.environment();
     env.remove("SPARK_HOME");
@@ -210,7 +211,7 @@ class LauncherIT {
     if (environment != null) {
       env.putAll(environment);
     }
-    return JobOutcome.of(builder);
+    return ForkedJvm.run(builder, Duration.ofMinutes(5));
   }
 
   /** The launchers in a new folder with spaces in its path, and the build if {@code built}. */
@@ -218,7 +219,7 @@ class LauncherIT {
     Path root = Files.createDirectories(dir.resolve("my projects/spark softmax " + built));
     Path bin = Files.createDirectories(root.resolve("bin"));
     for (String script : List.of("softmax-job", "run-example", "common.sh")) {
-      Files.copy(SoftmaxJobIT.BASEDIR.resolve("bin").resolve(script), bin.resolve(script),
+      Files.copy(ForkedJvm.repositoryRoot().resolve("bin").resolve(script), bin.resolve(script),
           StandardCopyOption.COPY_ATTRIBUTES);
     }
     if (built) {

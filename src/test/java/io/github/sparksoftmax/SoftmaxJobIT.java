@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,11 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * project directory. {@link LauncherIT} runs {@code bin/softmax-job} itself.
  */
 class SoftmaxJobIT {
-  static final Path BASEDIR = Paths.get(System.getProperty("project.basedir"));
-  static final Path JAR = Paths.get(System.getProperty("job.jar"));
-  static final String JAVA = Paths.get(System.getProperty("java.home"), "bin", "java")
-      .toString();
+  static final Path JAR = Paths.get(ForkedJvm.requiredProperty("job.jar")).toAbsolutePath()
+      .normalize();
 
+  private static final Duration TIMEOUT = Duration.ofMinutes(5);
   /** A data row of the example CSV output: id, animal, three logits, the probabilities. */
   private static final Pattern CSV_ROW =
       Pattern.compile("(\\d+),(\\w+),([^,]+),([^,]+),([^,]+),\"\\[(.*)\\]\"");
@@ -44,7 +44,7 @@ class SoftmaxJobIT {
   @Test
   void plainJavaRunsTheEmbeddedDefaultOnTheExampleWithAPropertiesFile() throws Exception {
     Path output = dir.resolve("probabilities");
-    JobOutcome run = java("--properties-file", "conf/softmax-job.properties", "--input",
+    ForkedJvm.Outcome run = java("--properties-file", "conf/softmax-job.properties", "--input",
         "examples/data/logits.parquet", "--output", output.toString(), "--show", "1",
         "--verbose");
     assertEquals(0, run.code, run.err);
@@ -67,7 +67,8 @@ class SoftmaxJobIT {
   @Test
   void anInvalidRowFailsMidWriteWithOnlyItsErrorLineOnStderrAndNoOutput() throws Exception {
     Path output = dir.resolve("probabilities");
-    JobOutcome run = java("--properties-file", "conf/softmax-job.properties", "--handle-invalid",
+    ForkedJvm.Outcome run = java("--properties-file", "conf/softmax-job.properties",
+        "--handle-invalid",
         "error", "--input", "examples/data/logits.parquet", "--output", output.toString());
     assertEquals(1, run.code, run.err);
     assertEquals(List.of("softmax-job: error: Softmax is undefined for a row of column 'logits':"
@@ -82,7 +83,7 @@ class SoftmaxJobIT {
 
   @Test
   void aUsageErrorExitsWithTwoBeforeSparkStarts() throws Exception {
-    JobOutcome run = java("--input", "examples/data/logits.parquet", "--output",
+    ForkedJvm.Outcome run = java("--input", "examples/data/logits.parquet", "--output",
         dir.resolve("out").toString(), "--mode", "append");
     assertEquals(2, run.code, run.err);
     assertEquals(List.of("softmax-job: error: --mode must be one of error, overwrite, got"
@@ -101,12 +102,10 @@ class SoftmaxJobIT {
       assertFalse(jar.stream().anyMatch(e -> e.getName().startsWith("org/apache/spark/")));
     }
     Path output = dir.resolve("probabilities.csv");
-    List<String> command = new ArrayList<>(jvm(sparkJars()));
-    command.addAll(List.of("org.apache.spark.deploy.SparkSubmit", "--master", "local[1]",
-        "--class", SoftmaxJob.class.getName(), "--conf", "spark.ui.enabled=false",
-        JAR.toString(), "--input", "examples/data/logits.csv", "--logit-prefix", "logit_",
-        "--output", output.toString(), "--output-format", "csv"));
-    JobOutcome run = start(command);
+    ForkedJvm.Outcome run = jvm(sparkJars(), "org.apache.spark.deploy.SparkSubmit").run(TIMEOUT,
+        List.of("--master", "local[1]", "--class", SoftmaxJob.class.getName(), "--conf",
+            "spark.ui.enabled=false", JAR.toString(), "--input", "examples/data/logits.csv",
+            "--logit-prefix", "logit_", "--output", output.toString(), "--output-format", "csv"));
     assertEquals(0, run.code, run.err);
     assertEquals(List.of(), run.errLines().stream().filter(line -> line.contains(" INFO "))
         .collect(Collectors.toList()), run.err);
@@ -129,35 +128,19 @@ class SoftmaxJobIT {
     }
   }
 
-  private JobOutcome java(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(jvm(JAR + File.pathSeparator + sparkJars()));
-    command.add(SoftmaxJob.class.getName());
-    command.addAll(Arrays.asList(args));
-    return start(command);
+  private static ForkedJvm.Outcome java(String... args) throws IOException, InterruptedException {
+    return jvm(JAR + File.pathSeparator + sparkJars(), SoftmaxJob.class.getName())
+        .run(TIMEOUT, Arrays.asList(args));
   }
 
-  private static List<String> jvm(String classpath) {
-    List<String> command = new ArrayList<>(List.of(JAVA, "-Xmx1g"));
-    command.addAll(jvmFlags());
-    command.addAll(List.of("-cp", classpath));
-    return command;
-  }
-
-  /** The pom's {@code spark.jvm.flags}. */
-  static List<String> jvmFlags() {
-    return Arrays.asList(System.getProperty("spark.jvm.flags").trim().split("\\s+"));
+  /** A JVM with the settings of {@code conf/}, as the embedded default reads them. */
+  private static ForkedJvm jvm(String classpath, String mainClass) {
+    return ForkedJvm.of(classpath, mainClass).env("SPARK_CONF_DIR", "conf");
   }
 
   /** Spark's jars, as {@code mvn package} lists them for {@code bin/softmax-job}. */
   private static String sparkJars() throws IOException {
     return Files.readString(JAR.resolveSibling("launcher/spark.classpath")).strip();
-  }
-
-  private static JobOutcome start(List<String> command) throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(BASEDIR.toFile());
-    builder.environment().put("SPARK_CONF_DIR", "conf");
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return JobOutcome.of(builder);
   }
 
   static double[] doubles(String array) {

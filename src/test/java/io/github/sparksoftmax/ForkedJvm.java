@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A JVM that an integration test forks as a user would start it: {@code java} of this JDK, the
@@ -73,18 +74,27 @@ public final class ForkedJvm {
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", classpath, mainClass));
     command.addAll(arguments);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(repositoryRoot().toFile());
+    builder.environment().putAll(environment);
+    return run(builder, timeout);
+  }
+
+  /**
+   * Runs any process and waits at most {@code timeout} for it.
+   *
+   * @throws AssertionError if it has not exited by then (it is killed first, with its descendants)
+   */
+  public static Outcome run(ProcessBuilder builder, Duration timeout)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("forked", ".out");
     Path err = Files.createTempFile("forked", ".err");
     try {
-      ProcessBuilder builder = new ProcessBuilder(command).directory(repositoryRoot().toFile())
-          .redirectOutput(out.toFile()).redirectError(err.toFile());
-      builder.environment().putAll(environment);
-      Process process = builder.start();
+      Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor();
         throw new AssertionError("did not finish within " + timeout.toSeconds() + " s: "
-            + String.join(" ", command) + "\nstderr:\n" + Files.readString(err));
+            + String.join(" ", builder.command()) + "\nstderr:\n" + Files.readString(err));
       }
       return new Outcome(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
           Files.readString(err, StandardCharsets.UTF_8));
@@ -114,6 +124,12 @@ public final class ForkedJvm {
       this.code = code;
       this.out = out;
       this.err = err;
+    }
+
+    /** The lines of stderr but the JVM's notice that it uses the incubating vector module. */
+    public List<String> errLines() {
+      return err.lines().filter(line -> !line.startsWith("WARNING: Using incubator modules"))
+          .collect(Collectors.toList());
     }
 
     /** Stdout and stderr, for assertion messages. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.Params;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Python wrappers ({@code src/main/python/sparksoftmax}) against the Java stages: PySpark is
@@ -55,6 +57,21 @@ class PythonWrappersTest {
     String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, python.waitFor(), output);
     declared = new ObjectMapper().readTree(output);
+  }
+
+  /**
+   * Every file of the package compiles (compileall runs py_compile on each; the bytecode goes to a
+   * scratch folder, not beside the sources), so a syntax error fails the tests. A build without
+   * tests does not need Python.
+   */
+  @Test
+  void everyPythonFileCompiles(@TempDir Path bytecode) throws IOException, InterruptedException {
+    ProcessBuilder compile = new ProcessBuilder("python3", "-m", "compileall", "-q",
+        "src/main/python").redirectErrorStream(true);
+    compile.environment().put("PYTHONPYCACHEPREFIX", bytecode.toString());
+    Process python = compile.start();
+    String output = new String(python.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, python.waitFor(), output);
   }
 
   @Test

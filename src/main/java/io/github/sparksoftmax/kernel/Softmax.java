@@ -402,7 +402,12 @@ public final class Softmax {
       s = 0.5 * t;
       hi = a - b;
     }
-    double lo = twoSumError(a, -b, hi);
+    // TwoSum's intermediate hi - a is about -b, and rounds past the double range when b is in the
+    // top binade and x - max near -Double.MAX_VALUE. Halved, the operands give half the error:
+    // halving b and hi is exact there, and an x too small to halve exactly moves lo by less than
+    // Double.MIN_VALUE.
+    double lo = Math.abs(b) < 0x1p1023 ? twoSumError(a, -b, hi)
+        : 2.0 * twoSumError(0.5 * a, -0.5 * b, 0.5 * hi);
     if (s != 1.0) {
       double q = hi / s;
       lo = (Math.fma(-q, s, hi) + lo) / s;

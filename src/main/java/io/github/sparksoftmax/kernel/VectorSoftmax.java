@@ -28,7 +28,8 @@ import jdk.incubator.vector.VectorSpecies;
  * within the accuracy contract, not bit for bit.
  *
  * <p>It declines rows shorter than one vector, rows whose maximum is not finite (NaN, infinite or
- * all {@code -Infinity} rows), subnormal temperatures, and some rows computed in place (see below).
+ * all {@code -Infinity} rows), rows whose maximum's magnitude is 2^1023 or more at a temperature
+ * up to 1, subnormal temperatures, and some rows computed in place (see below).
  * Loaded only through {@link DenseKernels}.
  */
 final class VectorSoftmax implements DenseSoftmax {
@@ -86,7 +87,9 @@ final class VectorSoftmax implements DenseSoftmax {
   private static boolean softmax(double[] logits, double max, double temperature,
       boolean logSpace, double[] out, int offset) {
     int n = logits.length;
-    if (!(Math.abs(max) <= Double.MAX_VALUE)) {
+    // At t <= 1 the shift is -max itself: with max in the top binade, the TwoSum of x - max can
+    // overflow in its intermediate (x - max) - x, which the scalar kernel avoids by halving.
+    if (!(Math.abs(max) <= Double.MAX_VALUE) || (temperature <= 1.0 && Math.abs(max) >= 0x1p1023)) {
       return false;
     }
     // By 1/2 when t > 1, so that x/2 - max/2 cannot overflow where (x - max) / t is finite.

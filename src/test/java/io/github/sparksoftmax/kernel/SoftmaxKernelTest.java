@@ -112,6 +112,23 @@ class SoftmaxKernelTest {
     assertMatchesReference(new double[] {max, -max, 0}, max);
   }
 
+  /**
+   * A gap {@code x - max} near {@code -Double.MAX_VALUE}, whose TwoSum error term overflowed: the
+   * log-probability was NaN (issue #22), rows short and long, at temperatures on both sides of 1.
+   */
+  @Test
+  void logSoftmaxOfAGapNearTheEndOfTheDoubleRange() {
+    double[] pair = {5.751019143863584E307, Double.MAX_VALUE};
+    // Long enough for the SIMD kernel; one gap beyond the double range, the others just inside.
+    double[] wide = new double[19];
+    Arrays.setAll(wide, i -> i % 3 == 0 ? pair[0] : Double.MAX_VALUE - (i - 1) * 0x1p971);
+    wide[7] = -0.5 * Double.MAX_VALUE;
+    for (double temperature : new double[] {1, 0.75, 2, 1e10}) {
+      assertMatchesReference(pair, temperature);
+      assertMatchesReference(wide, temperature);
+    }
+  }
+
   @Test
   void largeLogitsDoNotOverflow() {
     assertMatchesReference(new double[] {1000, 1001, 1002}, 1);

@@ -170,7 +170,10 @@ class VectorSoftmaxTest {
   }
 
   static Stream<Arguments> rowsTheSimdKernelComputes() {
-    double[] spreadAtBothEnds = {-1e308, 3.0, 1e308, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5, -2.0};
+    // The maximum stays below 2^1023 (about 8.99e307): the kernel declines larger ones at t <= 1.
+    double[] spreadAtBothEnds =
+        {-Double.MAX_VALUE, 3.0, 8e307, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5, -2.0};
+    double[] maximumInTheTopBinade = {-1e308, 3.0, 1e308, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5, -2.0};
     return Stream.of(
         Arguments.of("-Infinity in the vector part and the tail",
             new double[] {NEG_INF, 1, 2, 3, NEG_INF, 5, 6, 7, 8, NEG_INF, 10}, 1.0),
@@ -182,6 +185,7 @@ class VectorSoftmaxTest {
         Arguments.of("gap beyond the double range at t<1", spreadAtBothEnds, 0.5),
         Arguments.of("gap beyond the double range at t>1", spreadAtBothEnds, 2.0),
         Arguments.of("gap beyond the double range at t>>1", spreadAtBothEnds, 1e308),
+        Arguments.of("maximum in the top binade at t>1", maximumInTheTopBinade, 2.0),
         Arguments.of("large logits that round when shifted", new double[] {1e15, 1e15 + 1, 1e15 - 3,
             1e15 + 0.5, 1e15 - 2, 1e15 + 2, 1e15, 1e15 - 1, 1e15 + 3}, 1.0),
         Arguments.of("huge temperature", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1e300),
@@ -205,6 +209,9 @@ class VectorSoftmaxTest {
         Arguments.of("+Infinity", withAt(12, 3, POS_INF), 1.0),
         Arguments.of("+Infinity in the tail", withAt(9, 8, POS_INF), 2.0),
         Arguments.of("all -Infinity", filled(10, NEG_INF), 1.0),
+        Arguments.of("maximum in the top binade at t=1",
+            new double[] {-1e308, 3.0, 1e308, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5}, 1.0),
+        Arguments.of("maximum in the top binade at t<1", withAt(9, 4, 0x1p1023), 0.5),
         Arguments.of("subnormal temperature", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1e-310));
   }
 

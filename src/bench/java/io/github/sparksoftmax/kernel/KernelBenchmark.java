@@ -2,8 +2,10 @@ package io.github.sparksoftmax.kernel;
 
 import io.github.sparksoftmax.stage.InternalSoftmax;
 import io.github.sparksoftmax.stage.ResultBuffers;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -27,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code Math.exp}). Each of these allocates its output row, so {@code -prof gc} should report
  * about {@code 8 * k + 16} bytes per operation and nothing more. A fourth, {@code stageRow}, is the
  * stage's own per-row call on the row in Spark's binary format (bytes on the heap, as a scan
- * gives it), with the column's reused buffers: {@code -prof gc} should report nothing.
+ * gives it), with the column's reused buffers: {@code -prof gc} should report nothing. A fifth,
+ * {@code stageSparseRow}, is the same call on a sparse vector of the same size holding every
+ * other logit; it allocates only the copy of its indices.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +53,7 @@ public class KernelBenchmark {
   private double[] logits;
   private DenseSoftmax vectorKernel;
   private InternalRow logitsRow;
+  private InternalRow sparseRow;
   private final ResultBuffers buffers = new ResultBuffers();
   private final UTF8String column = UTF8String.fromString("logits");
 
@@ -62,6 +67,10 @@ public class KernelBenchmark {
     VectorUDT vectors = new VectorUDT();
     logitsRow = UnsafeProjection.create(vectors.sqlType())
         .apply(vectors.serialize(Vectors.dense(logits))).copy();
+    int[] indices = IntStream.range(0, k).filter(i -> i % 2 == 0).toArray();
+    double[] values = Arrays.stream(indices).mapToDouble(i -> logits[i]).toArray();
+    sparseRow = UnsafeProjection.create(vectors.sqlType())
+        .apply(vectors.serialize(Vectors.sparse(k, indices, values))).copy();
     vectorKernel = DenseKernels.VECTOR;
     if (vectorKernel == null) {
       throw new IllegalStateException(
@@ -97,5 +106,10 @@ public class KernelBenchmark {
   @Benchmark
   public InternalRow stageRow() {
     return InternalSoftmax.vector(logitsRow, buffers, temperature, logSpace, true, column);
+  }
+
+  @Benchmark
+  public InternalRow stageSparseRow() {
+    return InternalSoftmax.vector(sparseRow, buffers, temperature, logSpace, true, column);
   }
 }

@@ -211,6 +211,8 @@ public final class Softmax {
    * @param indices strictly increasing positions in {@code [0, size)}
    * @param values the explicit logits, as many as {@code indices}
    * @param out receives {@code size} values
+   * @throws IllegalArgumentException if the row is malformed (see {@link #sparseRowProblem}), and
+   *     then nothing is written
    * @see #softmax(double[], double, boolean, double[])
    */
   public static RowStatus softmaxSparse(int size, int[] indices, double[] values,
@@ -227,6 +229,10 @@ public final class Softmax {
   public static RowStatus softmaxSparse(int size, int[] indices, double[] values,
       double temperature, boolean logSpace, double[] out, int offset) {
     requireValidTemperature(temperature);
+    String malformed = sparseRowProblem(size, indices, values.length);
+    if (malformed != null) {
+      throw new IllegalArgumentException("malformed sparse row: " + malformed);
+    }
     requireRoom(out.length, offset, size);
     int nnz = values.length;
     int implicitZeros = size - nnz;
@@ -297,6 +303,41 @@ public final class Softmax {
     }
     Arrays.fill(out, gapStart, offset + size, implicitValue);
     return RowStatus.VALID;
+  }
+
+  /**
+   * What makes a sparse row malformed, or null for a well-formed one: its size is at least 0, it
+   * has as many values as indices, and its indices are strictly increasing positions in {@code
+   * [0, size)}. Unlike an invalid row (see {@link RowStatus}), a malformed row is not a row of
+   * logits at all: the kernel rejects it with an exception.
+   *
+   * @param valueCount how many explicit values the row has
+   * @return a phrase naming the first problem found, e.g. "index 5 (at position 1) is not below
+   *     the size 3"
+   */
+  public static String sparseRowProblem(int size, int[] indices, int valueCount) {
+    if (size < 0) {
+      return "its size " + size + " is negative";
+    }
+    if (indices.length != valueCount) {
+      return "it has " + indices.length + " indices but " + valueCount + " values";
+    }
+    int previous = -1;
+    for (int j = 0; j < indices.length; j++) {
+      int index = indices[j];
+      if (index <= previous) {
+        return index < 0
+            ? "index " + index + " (at position " + j + ") is negative"
+            : "index " + index + " (at position " + j + ") does not exceed the index before it, "
+                + previous;
+      }
+      previous = index;
+    }
+    if (previous >= size) {
+      return "index " + previous + " (at position " + (indices.length - 1)
+          + ") is not below the size " + size;
+    }
+    return null;
   }
 
   /**

@@ -14,8 +14,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
  * Runs {@link KernelBenchmark} and prints its scores per element: one line per parameter set,
- * columns Math.exp loop, scalar kernel, SIMD kernel, the stage's per-row call on the dense row and
- * on a sparse row (ns/element), then the speed-ups. Each score is
+ * columns Math.exp loop, scalar kernel, SIMD kernel, the stage's per-row call on the dense row, on
+ * a sparse row and on the dense row in a columnar batch (ns/element), then the speed-ups. Each score is
  * the best measurement iteration, not JMH's mean: on a shared machine the mean mostly measures the
  * neighbours, and the fastest iteration is the one they disturbed least (JMH's own report, with
  * means and errors, is printed above the table). Takes the usual JMH command-line options, e.g.
@@ -44,9 +44,9 @@ public final class KernelBenchmarkMain {
     }
     System.out.println();
     System.out.println("ns per element, best iteration (lower is better); B/op with -prof gc");
-    System.out.printf("%6s %-5s %-4s | %11s %8s %8s %9s %10s | %9s %11s | %s%n", "k", "log",
-        "t", "Math.exp", "scalar", "SIMD", "stage row", "sparse row", "SIMD/scal", "SIMD/exp",
-        "B/op scalar, SIMD, stage row, sparse row");
+    System.out.printf("%6s %-5s %-4s | %11s %8s %8s %9s %10s %12s | %9s %11s | %s%n", "k",
+        "log", "t", "Math.exp", "scalar", "SIMD", "stage row", "sparse row", "columnar row",
+        "SIMD/scal", "SIMD/exp", "B/op scalar, SIMD, stage row, sparse row, columnar row");
     for (var entry : byParams.entrySet()) {
       Map<String, RunResult> row = entry.getValue();
       int k = Integer.parseInt(entry.getKey().trim().split("\\s+")[0]);
@@ -55,10 +55,12 @@ public final class KernelBenchmarkMain {
       double simd = perElement(row.get("simd"), k);
       double stage = perElement(row.get("stageRow"), k);
       double sparse = perElement(row.get("stageSparseRow"), k);
-      System.out.printf("%s | %11.3f %8.3f %8.3f %9.3f %10.3f | %8.2fx %10.2fx | %s, %s, %s, %s%n",
-          entry.getKey(), exp, scalar, simd, stage, sparse, scalar / simd, exp / simd,
+      double columnar = perElement(row.get("stageColumnarRow"), k);
+      System.out.printf(
+          "%s | %11.3f %8.3f %8.3f %9.3f %10.3f %12.3f | %8.2fx %10.2fx | %s, %s, %s, %s, %s%n",
+          entry.getKey(), exp, scalar, simd, stage, sparse, columnar, scalar / simd, exp / simd,
           allocated(row.get("scalar")), allocated(row.get("simd")), allocated(row.get("stageRow")),
-          allocated(row.get("stageSparseRow")));
+          allocated(row.get("stageSparseRow")), allocated(row.get("stageColumnarRow")));
     }
   }
 

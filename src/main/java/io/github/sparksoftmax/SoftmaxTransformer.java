@@ -239,7 +239,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     int k = getTopK();
 
     Dataset<Row> kept = policy == HandleInvalid.SKIP
-        ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input)))
+        ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input), input))
         : dataset.toDF();
     Column result = (k > 0
         ? SoftmaxColumns.topK(type, kept.col(input), input, getTemperature(), getLogSoftmax(),

@@ -23,7 +23,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  *
  * <p>With {@code failOnInvalid}, an invalid row (null, a null or NaN entry, every entry -Infinity)
  * throws {@link InvalidRowException}; otherwise a null row gives null and another invalid row an
- * output of NaN.
+ * output of NaN. A malformed vector (see {@link VectorStructure}) throws {@link
+ * MalformedVectorException} either way.
  */
 public final class InternalSoftmax {
   private static final byte SPARSE = 0;
@@ -47,13 +48,14 @@ public final class InternalSoftmax {
     InternalRow logits = (InternalRow) vectorRow;
     long array = DenseVectorRow.storedValuesArray(logits);
     if (array >= 0) {
-      return storedDense((byte[]) ((UnsafeRow) logits).getBaseObject(), array, buffers,
+      return storedDense(logits, (byte[]) ((UnsafeRow) logits).getBaseObject(), array, buffers,
           temperature, logSpace, failOnInvalid, column);
     }
     ArrayData values = logits.getArray(VALUES);
-    int n = size(logits, values);
+    int[] indices = VectorStructure.sparseIndices(logits, values, column);
+    int n = size(logits, indices, values);
     UnsafeRow result = buffers.vector(n);
-    softmaxOfVector(logits, values, n, buffers, temperature, logSpace, failOnInvalid,
+    softmaxOfVector(indices, values, n, buffers, temperature, logSpace, failOnInvalid,
         column, ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n));
     return result;
   }
@@ -63,9 +65,13 @@ public final class InternalSoftmax {
    * (see {@link DenseVectorRow#storedValuesArray}): only primitives and arrays reach the kernel,
    * so no view of the row can escape, whatever the JIT inlines.
    */
-  private static InternalRow storedDense(byte[] bytes, long array, ResultBuffers buffers,
-      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column) {
+  private static InternalRow storedDense(InternalRow logits, byte[] bytes, long array,
+      ResultBuffers buffers, double temperature, boolean logSpace, boolean failOnInvalid,
+      UTF8String column) {
     int n = DenseVectorRow.storedCount(bytes, array);
+    if (DenseVectorRow.storedHasNull(bytes, array, n)) {
+      throw VectorStructure.nullValue(logits, column);
+    }
     UnsafeRow result = buffers.vector(n);
     check(softmaxOfStored(bytes, array, n, buffers, temperature, logSpace,
         ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n)), failOnInvalid, column);
@@ -96,9 +102,10 @@ public final class InternalSoftmax {
     }
     InternalRow logits = (InternalRow) vectorRow;
     ArrayData values = logits.getArray(VALUES);
-    int n = size(logits, values);
+    int[] indices = VectorStructure.sparseIndices(logits, values, column);
+    int n = size(logits, indices, values);
     double[] out = buffers.scratchResult(n);
-    softmaxOfVector(logits, values, n, buffers, temperature, logSpace, failOnInvalid,
+    softmaxOfVector(indices, values, n, buffers, temperature, logSpace, failOnInvalid,
         column, out, 0);
     return top(out, k);
   }
@@ -149,23 +156,27 @@ public final class InternalSoftmax {
     return temperature;
   }
 
-  /** The size of a vector row whose values array is {@code values}. */
-  private static int size(InternalRow logits, ArrayData values) {
-    return logits.getByte(TYPE) == SPARSE ? logits.getInt(SIZE) : values.numElements();
+  /**
+   * The size of a well-formed vector row whose values array is {@code values}, and whose indices
+   * are {@code indices} if it is sparse (null if it is dense).
+   */
+  private static int size(InternalRow logits, int[] indices, ArrayData values) {
+    return indices != null ? logits.getInt(SIZE) : values.numElements();
   }
 
   /**
-   * Softmax of a non-null vector row, whose values array is {@code values} and size {@code n},
-   * into {@code out[offset .. offset + n)}, checked, its values copied into {@code buffers}. A
-   * sparse row's implicit zeros are never expanded into an array of logits.
+   * Softmax of a non-null, well-formed vector row, whose values array is {@code values}, indices
+   * {@code indices} (null if dense) and size {@code n}, into {@code out[offset .. offset + n)},
+   * checked, its values copied into {@code buffers}. A sparse row's implicit zeros are never
+   * expanded into an array of logits.
    */
-  private static void softmaxOfVector(InternalRow logits, ArrayData values, int n,
+  private static void softmaxOfVector(int[] indices, ArrayData values, int n,
       ResultBuffers buffers, double temperature, boolean logSpace, boolean failOnInvalid,
       UTF8String column, double[] out, int offset) {
     RowStatus status;
-    if (logits.getByte(TYPE) == SPARSE) {
-      status = Softmax.softmaxSparse(n, logits.getArray(INDICES).toIntArray(),
-          buffers.logits(values), temperature, logSpace, out, offset);
+    if (indices != null) {
+      status = Softmax.softmaxSparse(n, indices, buffers.logits(values), temperature, logSpace,
+          out, offset);
     } else {
       status = softmaxOfDense(values, buffers, temperature, logSpace, out, offset);
     }
@@ -264,16 +275,22 @@ public final class InternalSoftmax {
     return result;
   }
 
-  /** True when a vector row is non-null and softmax is defined on it. */
-  public static boolean isValidVector(Object vectorRow) {
+  /**
+   * True when a vector row is non-null and softmax is defined on it.
+   *
+   * @throws MalformedVectorException (undeclared) if the row is not a well-formed vector, which
+   *     is an error whatever {@code handleInvalid} says (see {@link VectorStructure})
+   */
+  public static boolean isValidVector(Object vectorRow, UTF8String column) {
     if (vectorRow == null) {
       return false;
     }
     InternalRow logits = (InternalRow) vectorRow;
-    double[] values = logits.getArray(VALUES).toDoubleArray();
-    return (logits.getByte(TYPE) == SPARSE
-        ? Softmax.checkSparse(logits.getInt(SIZE), values)
-        : Softmax.check(values)).isValid();
+    ArrayData values = logits.getArray(VALUES);
+    int[] indices = VectorStructure.sparseIndices(logits, values, column);
+    return (indices != null
+        ? Softmax.checkSparse(logits.getInt(SIZE), values.toDoubleArray())
+        : Softmax.check(values.toDoubleArray())).isValid();
   }
 
   /** True when an {@code array<double>} row is non-null, without null entries, and valid. */
@@ -338,7 +355,11 @@ public final class InternalSoftmax {
     return index < 0 ? Double.NaN : index;
   }
 
-  private static boolean hasNullEntry(ArrayData row) {
+  /** Whether an array row has a null entry. */
+  static boolean hasNullEntry(ArrayData row) {
+    if (row instanceof UnsafeArrayData) {
+      return DenseVectorRow.hasNull((UnsafeArrayData) row);
+    }
     for (int i = 0; i < row.numElements(); i++) {
       if (row.isNullAt(i)) {
         return true;
@@ -364,7 +385,7 @@ public final class InternalSoftmax {
    * these methods declares no exceptions, yet a failed action should carry a SparkException.
    */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> E unchecked(Throwable exception) throws E {
+  static <E extends Throwable> E unchecked(Throwable exception) throws E {
     throw (E) exception;
   }
 }

@@ -1,0 +1,105 @@
+package io.github.sparksoftmax.stage;
+
+import io.github.sparksoftmax.kernel.Softmax;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Checks that a vector row, as it arrives from storage in VectorUDT's struct {@code (type: byte,
+ * size: int, indices: array<int>, values: array<double>)}, is a vector that VectorUDT could have
+ * written: type 0 (sparse) with a size, indices and values that {@link Softmax#sparseRowProblem}
+ * accepts, or type 1 (dense) with values; and no value marked null. Spark's {@code VectorUDT}
+ * checks the sparse structure when it turns such a row into a {@code Vector}; the stage reads rows
+ * without that conversion, so it checks them here, once per row, before any buffer is sized from
+ * them. (A null value is seen only where the reader keeps its null mark, as Spark's vectorized
+ * parquet reader does; a row-based reader gives it as 0.)
+ */
+final class VectorStructure {
+  private static final int TYPE = 0;
+  private static final int SIZE = 1;
+  private static final int INDICES = 2;
+  private static final int VALUES = 3;
+  private static final byte SPARSE = 0;
+  private static final byte DENSE = 1;
+  /** How many indices and values an error message shows. */
+  private static final int SHOWN = 10;
+
+  private VectorStructure() {}
+
+  /**
+   * The indices of a sparse vector row, or null for a dense one.
+   *
+   * @param vector a non-null vector row
+   * @param values its values array, as {@code vector.getArray(3)} reads it
+   * @param column the input column's name, for the error
+   * @throws MalformedVectorException (undeclared) if the row is not a well-formed vector
+   */
+  static int[] sparseIndices(InternalRow vector, ArrayData values, UTF8String column) {
+    byte type = vector.isNullAt(TYPE) ? -1 : vector.getByte(TYPE);
+    if (type == DENSE && values != null) {
+      if (InternalSoftmax.hasNullEntry(values)) {
+        throw nullValue(vector, column);
+      }
+      return null;
+    }
+    if (type != SPARSE && type != DENSE) {
+      throw malformed(vector, column, "its type is neither 0 (sparse) nor 1 (dense)");
+    }
+    if (values == null || vector.isNullAt(SIZE) || vector.isNullAt(INDICES)) {
+      throw malformed(vector, column, "a part of the vector is null");
+    }
+    int size = vector.getInt(SIZE);
+    int[] indices = vector.getArray(INDICES).toIntArray();
+    String problem = Softmax.sparseRowProblem(size, indices, values.numElements());
+    if (problem != null) {
+      throw malformed(vector, column, problem);
+    }
+    if (InternalSoftmax.hasNullEntry(values)) {
+      throw nullValue(vector, column);
+    }
+    return indices;
+  }
+
+  /**
+   * The error for a vector row with a null value, which VectorUDT never writes: a reader gives
+   * such a value as 0 or as whatever its buffer held before.
+   */
+  static RuntimeException nullValue(InternalRow vector, UTF8String column) {
+    return malformed(vector, column, "a value of the vector is null");
+  }
+
+  private static RuntimeException malformed(InternalRow vector, UTF8String column,
+      String problem) {
+    return InternalSoftmax.unchecked(
+        new MalformedVectorException(column.toString(), problem, describe(vector)));
+  }
+
+  /** The row's four parts, null ones as null, long arrays cut short. */
+  private static String describe(InternalRow vector) {
+    return "type " + (vector.isNullAt(TYPE) ? "null" : vector.getByte(TYPE))
+        + ", size " + (vector.isNullAt(SIZE) ? "null" : vector.getInt(SIZE))
+        + ", indices " + listed(vector, INDICES, ArrayData::getInt)
+        + ", values " + listed(vector, VALUES, ArrayData::getDouble);
+  }
+
+  /**
+   * The array in field {@code field} as {@code [a, null, c]}, or its first entries then {@code
+   * ... (n in all)}; {@code null} for a null array.
+   */
+  private static String listed(
+      InternalRow vector, int field, BiFunction<ArrayData, Integer, ?> entry) {
+    if (vector.isNullAt(field)) {
+      return "null";
+    }
+    ArrayData array = vector.getArray(field);
+    int n = array.numElements();
+    String shown = IntStream.range(0, Math.min(SHOWN, n))
+        .mapToObj(i -> array.isNullAt(i) ? "null" : String.valueOf(entry.apply(array, i)))
+        .collect(Collectors.joining(", "));
+    return "[" + shown + (n > SHOWN ? ", ... (" + n + " in all)" : "") + "]";
+  }
+}

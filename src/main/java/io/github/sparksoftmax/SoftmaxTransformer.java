@@ -5,6 +5,7 @@ import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.SoftmaxColumns;
 import io.github.sparksoftmax.stage.SoftmaxParams;
+import io.github.sparksoftmax.stage.StageReader;
 import java.util.Arrays;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -16,7 +17,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -264,7 +264,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
 
   /** Reads a transformer saved with {@code write().save(path)}. */
   public static MLReader<SoftmaxTransformer> read() {
-    return new DefaultParamsReader<>();
+    return new StageReader<>(SoftmaxTransformer.class);
   }
 
   /** Loads a transformer saved at {@code path}. */

@@ -121,21 +121,26 @@ public final class Contract {
   /** One space of one row against its reference. */
   public static void assertWithinContract(
       ExactSoftmax exact, boolean logSpace, double[] actual, String what) {
+    assertEquals(exact.size(), actual.length, () -> what + ": length");
     for (int i = 0; i < exact.size(); i++) {
-      int at = i;
-      double bound;
-      double error;
-      if (logSpace) {
-        bound = LOG_PROBABILITY_ULPS;
-        error = exact.logProbabilityUlps(i, actual[i]);
-      } else {
-        bound = isSubnormal(exact.probability(i)) ? SUBNORMAL_MIN_VALUES : PROBABILITY_ULPS;
-        error = exact.probabilityUlps(i, actual[i]);
-      }
-      assertWithin(bound, error, () -> what + " [" + at + "]: " + (logSpace ? "log p " : "p ")
-          + actual[at] + ", exact "
-          + (logSpace ? exact.logProbability(at) : exact.probability(at)));
+      assertEntryWithinContract(exact, logSpace, i, actual[i], what);
     }
+  }
+
+  /** Entry {@code i} of one space of a row, {@code actual}, against its reference. */
+  public static void assertEntryWithinContract(
+      ExactSoftmax exact, boolean logSpace, int i, double actual, String what) {
+    double bound;
+    double error;
+    if (logSpace) {
+      bound = LOG_PROBABILITY_ULPS;
+      error = exact.logProbabilityUlps(i, actual);
+    } else {
+      bound = isSubnormal(exact.probability(i)) ? SUBNORMAL_MIN_VALUES : PROBABILITY_ULPS;
+      error = exact.probabilityUlps(i, actual);
+    }
+    assertWithin(bound, error, () -> what + " [" + i + "]: " + (logSpace ? "log p " : "p ")
+        + actual + ", exact " + (logSpace ? exact.logProbability(i) : exact.probability(i)));
   }
 
   /** A log-probability against an exact value, within the contract. */

@@ -68,10 +68,9 @@ class MalformedVectorTest extends LocalSparkTest {
             "type 7, size null, indices null, values [1.0]"),
         malformed(8, "a part of the vector is null", "type 0, size 3, indices null, values [1.0]"),
         malformed(9, "a part of the vector is null", "type 1, size null, indices null, values null"),
-        malformed(10, "a value of the vector is null",
-            "type 1, size null, indices null, values [1.0, null, 2.0]"),
-        malformed(11, "a value of the vector is null",
-            "type 0, size 5, indices [1, 3], values [null, 2.0]"),
+        // Invalid as well as malformed: skip must not drop it unnoticed.
+        malformed(10, "index 1 (at position 1) does not exceed the index before it, 1",
+            "type 0, size 2, indices [1, 1], values [NaN, 1.0]"),
         malformed(12, "index 14 (at position 14) is not below the size 14",
             "type 0, size 14, indices [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ... (15 in all)], values [0.0,"
                 + " 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, ... (15 in all)]"),
@@ -97,8 +96,7 @@ class MalformedVectorTest extends LocalSparkTest {
         stored(7, 7, null, null, 1.0),
         stored(8, 0, 3, null, 1.0),
         RowFactory.create(9, RowFactory.create((byte) 1, null, null, null)),
-        stored(10, 1, null, null, 1.0, null, 2.0),
-        stored(11, 0, 5, new Integer[] {1, 3}, null, 2.0)));
+        stored(10, 0, 2, new Integer[] {1, 1}, Double.NaN, 1.0)));
     Integer[] fifteen = new Integer[15];
     Arrays.setAll(fifteen, i -> i);
     Double[] values = new Double[15];

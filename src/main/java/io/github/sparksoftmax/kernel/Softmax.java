@@ -211,8 +211,8 @@ public final class Softmax {
    * @param indices strictly increasing positions in {@code [0, size)}
    * @param values the explicit logits, as many as {@code indices}
    * @param out receives {@code size} values
-   * @throws IllegalArgumentException if the row is malformed (see {@link #sparseRowProblem}), and
-   *     then nothing is written
+   * @throws MalformedSparseRowException if the row is malformed (see {@link #sparseRowProblem}),
+   *     and then nothing is written
    * @see #softmax(double[], double, boolean, double[])
    */
   public static RowStatus softmaxSparse(int size, int[] indices, double[] values,
@@ -231,7 +231,7 @@ public final class Softmax {
     requireValidTemperature(temperature);
     String malformed = sparseRowProblem(size, indices, values.length);
     if (malformed != null) {
-      throw new IllegalArgumentException("malformed sparse row: " + malformed);
+      throw new MalformedSparseRowException(malformed);
     }
     requireRoom(out.length, offset, size);
     int nnz = values.length;
@@ -316,11 +316,9 @@ public final class Softmax {
    *     the size 3"
    */
   public static String sparseRowProblem(int size, int[] indices, int valueCount) {
-    if (size < 0) {
-      return "its size " + size + " is negative";
-    }
-    if (indices.length != valueCount) {
-      return "it has " + indices.length + " indices but " + valueCount + " values";
+    String shape = sparseShapeProblem(size, indices.length, valueCount);
+    if (shape != null) {
+      return shape;
     }
     int previous = -1;
     for (int j = 0; j < indices.length; j++) {
@@ -336,6 +334,21 @@ public final class Softmax {
     if (previous >= size) {
       return "index " + previous + " (at position " + (indices.length - 1)
           + ") is not below the size " + size;
+    }
+    return null;
+  }
+
+  /**
+   * The part of {@link #sparseRowProblem} that does not read the indices: what is wrong with a
+   * sparse row's size and counts, or null. A caller that sizes a buffer from the row checks this
+   * first, and leaves the indices to the kernel.
+   */
+  public static String sparseShapeProblem(int size, int indexCount, int valueCount) {
+    if (size < 0) {
+      return "its size " + size + " is negative";
+    }
+    if (indexCount != valueCount) {
+      return "it has " + indexCount + " indices but " + valueCount + " values";
     }
     return null;
   }

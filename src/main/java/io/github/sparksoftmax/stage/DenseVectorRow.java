@@ -84,8 +84,8 @@ public final class DenseVectorRow {
   /**
    * The element count of the array at {@code index} in {@code bytes} (see above).
    *
-   * @throws IllegalStateException if the array does not start within {@code bytes}, its count is
-   *     negative or beyond an int, or the array does not fit in {@code bytes}: a corrupt row
+   * @throws IllegalStateException if the array does not start within {@code bytes}, or its count
+   *     is negative or beyond an int: a corrupt row
    */
   static int storedCount(byte[] bytes, long index) {
     if (index < 0 || index > bytes.length - WORD) {
@@ -93,37 +93,10 @@ public final class DenseVectorRow {
           + ", outside the row's " + bytes.length + " bytes");
     }
     long count = Platform.getLong(bytes, Platform.BYTE_ARRAY_OFFSET + index);
-    if (count < 0 || count > Integer.MAX_VALUE
-        || index + WORD * (arrayValuesOffset((int) count) + count) > bytes.length) {
-      throw new IllegalStateException("a vector row's values array claims " + count
-          + " values, more than its " + bytes.length + " bytes can hold");
+    if (count < 0 || count > Integer.MAX_VALUE) {
+      throw new IllegalStateException("a vector row's values array claims " + count + " values");
     }
     return (int) count;
-  }
-
-  /**
-   * Whether the array of {@code n} values at {@code index} in {@code bytes}, whose count {@link
-   * #storedCount} has read, marks a value null: its null bits are not all 0.
-   */
-  static boolean storedHasNull(byte[] bytes, long index, int n) {
-    return anyBitSet(bytes, Platform.BYTE_ARRAY_OFFSET + index + WORD, arrayValuesOffset(n) - 1);
-  }
-
-  /**
-   * Whether an {@link UnsafeArrayData} marks an element null. Its null bits are read a word at a
-   * time, so a dense row is not read twice.
-   */
-  static boolean hasNull(UnsafeArrayData array) {
-    return anyBitSet(array.getBaseObject(), array.getBaseOffset() + WORD,
-        arrayValuesOffset(array.numElements()) - 1);
-  }
-
-  private static boolean anyBitSet(Object base, long offset, int words) {
-    long bits = 0;
-    for (int word = 0; word < words; word++) {
-      bits |= Platform.getLong(base, offset + word * WORD);
-    }
-    return bits != 0;
   }
 
   private static double[] words(int header, int n) {

@@ -1,5 +1,6 @@
 package io.github.sparksoftmax.stage;
 
+import io.github.sparksoftmax.kernel.MalformedSparseRowException;
 import io.github.sparksoftmax.kernel.RowStatus;
 import io.github.sparksoftmax.kernel.Softmax;
 import io.github.sparksoftmax.kernel.TopK;
@@ -48,14 +49,14 @@ public final class InternalSoftmax {
     InternalRow logits = (InternalRow) vectorRow;
     long array = DenseVectorRow.storedValuesArray(logits);
     if (array >= 0) {
-      return storedDense(logits, (byte[]) ((UnsafeRow) logits).getBaseObject(), array, buffers,
+      return storedDense((byte[]) ((UnsafeRow) logits).getBaseObject(), array, buffers,
           temperature, logSpace, failOnInvalid, column);
     }
     ArrayData values = logits.getArray(VALUES);
     int[] indices = VectorStructure.sparseIndices(logits, values, column);
     int n = size(logits, indices, values);
     UnsafeRow result = buffers.vector(n);
-    softmaxOfVector(indices, values, n, buffers, temperature, logSpace, failOnInvalid,
+    softmaxOfVector(logits, indices, values, n, buffers, temperature, logSpace, failOnInvalid,
         column, ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n));
     return result;
   }
@@ -65,13 +66,9 @@ public final class InternalSoftmax {
    * (see {@link DenseVectorRow#storedValuesArray}): only primitives and arrays reach the kernel,
    * so no view of the row can escape, whatever the JIT inlines.
    */
-  private static InternalRow storedDense(InternalRow logits, byte[] bytes, long array,
-      ResultBuffers buffers, double temperature, boolean logSpace, boolean failOnInvalid,
-      UTF8String column) {
+  private static InternalRow storedDense(byte[] bytes, long array, ResultBuffers buffers,
+      double temperature, boolean logSpace, boolean failOnInvalid, UTF8String column) {
     int n = DenseVectorRow.storedCount(bytes, array);
-    if (DenseVectorRow.storedHasNull(bytes, array, n)) {
-      throw VectorStructure.nullValue(logits, column);
-    }
     UnsafeRow result = buffers.vector(n);
     check(softmaxOfStored(bytes, array, n, buffers, temperature, logSpace,
         ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n)), failOnInvalid, column);
@@ -105,7 +102,7 @@ public final class InternalSoftmax {
     int[] indices = VectorStructure.sparseIndices(logits, values, column);
     int n = size(logits, indices, values);
     double[] out = buffers.scratchResult(n);
-    softmaxOfVector(indices, values, n, buffers, temperature, logSpace, failOnInvalid,
+    softmaxOfVector(logits, indices, values, n, buffers, temperature, logSpace, failOnInvalid,
         column, out, 0);
     return top(out, k);
   }
@@ -165,18 +162,23 @@ public final class InternalSoftmax {
   }
 
   /**
-   * Softmax of a non-null, well-formed vector row, whose values array is {@code values}, indices
-   * {@code indices} (null if dense) and size {@code n}, into {@code out[offset .. offset + n)},
-   * checked, its values copied into {@code buffers}. A sparse row's implicit zeros are never
-   * expanded into an array of logits.
+   * Softmax of a non-null vector row {@code logits} that {@link VectorStructure#sparseIndices}
+   * has checked, whose values array is {@code values}, indices {@code indices} (null if dense) and
+   * size {@code n}, into {@code out[offset .. offset + n)}, checked, its values copied into {@code
+   * buffers}. A sparse row's implicit zeros are never expanded into an array of logits; the kernel
+   * checks its indices.
    */
-  private static void softmaxOfVector(int[] indices, ArrayData values, int n,
+  private static void softmaxOfVector(InternalRow logits, int[] indices, ArrayData values, int n,
       ResultBuffers buffers, double temperature, boolean logSpace, boolean failOnInvalid,
       UTF8String column, double[] out, int offset) {
     RowStatus status;
     if (indices != null) {
-      status = Softmax.softmaxSparse(n, indices, buffers.logits(values), temperature, logSpace,
-          out, offset);
+      try {
+        status = Softmax.softmaxSparse(n, indices, buffers.logits(values), temperature, logSpace,
+            out, offset);
+      } catch (MalformedSparseRowException e) {
+        throw VectorStructure.malformed(logits, column, e.problem());
+      }
     } else {
       status = softmaxOfDense(values, buffers, temperature, logSpace, out, offset);
     }
@@ -288,9 +290,11 @@ public final class InternalSoftmax {
     InternalRow logits = (InternalRow) vectorRow;
     ArrayData values = logits.getArray(VALUES);
     int[] indices = VectorStructure.sparseIndices(logits, values, column);
-    return (indices != null
-        ? Softmax.checkSparse(logits.getInt(SIZE), values.toDoubleArray())
-        : Softmax.check(values.toDoubleArray())).isValid();
+    if (indices == null) {
+      return Softmax.check(values.toDoubleArray()).isValid();
+    }
+    VectorStructure.requireIndicesInRange(logits, indices, column);
+    return Softmax.checkSparse(logits.getInt(SIZE), values.toDoubleArray()).isValid();
   }
 
   /** True when an {@code array<double>} row is non-null, without null entries, and valid. */
@@ -355,11 +359,7 @@ public final class InternalSoftmax {
     return index < 0 ? Double.NaN : index;
   }
 
-  /** Whether an array row has a null entry. */
-  static boolean hasNullEntry(ArrayData row) {
-    if (row instanceof UnsafeArrayData) {
-      return DenseVectorRow.hasNull((UnsafeArrayData) row);
-    }
+  private static boolean hasNullEntry(ArrayData row) {
     for (int i = 0; i < row.numElements(); i++) {
       if (row.isNullAt(i)) {
         return true;

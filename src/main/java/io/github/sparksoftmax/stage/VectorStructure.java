@@ -12,11 +12,16 @@ import org.apache.spark.unsafe.types.UTF8String;
  * Checks that a vector row, as it arrives from storage in VectorUDT's struct {@code (type: byte,
  * size: int, indices: array<int>, values: array<double>)}, is a vector that VectorUDT could have
  * written: type 0 (sparse) with a size, indices and values that {@link Softmax#sparseRowProblem}
- * accepts, or type 1 (dense) with values; and no value marked null. Spark's {@code VectorUDT}
- * checks the sparse structure when it turns such a row into a {@code Vector}; the stage reads rows
- * without that conversion, so it checks them here, once per row, before any buffer is sized from
- * them. (A null value is seen only where the reader keeps its null mark, as Spark's vectorized
- * parquet reader does; a row-based reader gives it as 0.)
+ * accepts, or type 1 (dense) with values. Spark's {@code VectorUDT} checks the same when it turns
+ * such a row into a {@code Vector}; the stage reads rows without that conversion, so it checks
+ * them itself: the type, the parts and the counts here, before any buffer is sized from them, and
+ * the indices in the one pass the sparse kernel makes over them ({@link #malformed} turns the
+ * kernel's error into the column's).
+ *
+ * <p>A value marked null inside the values array (which VectorUDT never writes either) is not
+ * looked for: Spark's vectorized parquet reader hands each row over column by column, where a
+ * check of every value's null mark cost about 5% of the stage's time per row (1,000 logits), and
+ * Spark's own {@code VectorUDT} reads such a value as 0 or as a stale value too.
  */
 final class VectorStructure {
   private static final int TYPE = 0;
@@ -31,7 +36,9 @@ final class VectorStructure {
   private VectorStructure() {}
 
   /**
-   * The indices of a sparse vector row, or null for a dense one.
+   * The indices of a sparse vector row, or null for a dense one, after checking everything but
+   * their order and range: those are checked by {@link #requireIndicesInRange}, or by the sparse
+   * kernel as it computes the row.
    *
    * @param vector a non-null vector row
    * @param values its values array, as {@code vector.getArray(3)} reads it
@@ -41,9 +48,6 @@ final class VectorStructure {
   static int[] sparseIndices(InternalRow vector, ArrayData values, UTF8String column) {
     byte type = vector.isNullAt(TYPE) ? -1 : vector.getByte(TYPE);
     if (type == DENSE && values != null) {
-      if (InternalSoftmax.hasNullEntry(values)) {
-        throw nullValue(vector, column);
-      }
       return null;
     }
     if (type != SPARSE && type != DENSE) {
@@ -52,28 +56,34 @@ final class VectorStructure {
     if (values == null || vector.isNullAt(SIZE) || vector.isNullAt(INDICES)) {
       throw malformed(vector, column, "a part of the vector is null");
     }
-    int size = vector.getInt(SIZE);
     int[] indices = vector.getArray(INDICES).toIntArray();
-    String problem = Softmax.sparseRowProblem(size, indices, values.numElements());
+    String problem =
+        Softmax.sparseShapeProblem(vector.getInt(SIZE), indices.length, values.numElements());
     if (problem != null) {
       throw malformed(vector, column, problem);
-    }
-    if (InternalSoftmax.hasNullEntry(values)) {
-      throw nullValue(vector, column);
     }
     return indices;
   }
 
   /**
-   * The error for a vector row with a null value, which VectorUDT never writes: a reader gives
-   * such a value as 0 or as whatever its buffer held before.
+   * Checks the order and range of the indices of a sparse vector row from {@link
+   * #sparseIndices}, for a caller that does not compute the row.
+   *
+   * @throws MalformedVectorException (undeclared) if they are not strictly increasing in [0,
+   *     size)
    */
-  static RuntimeException nullValue(InternalRow vector, UTF8String column) {
-    return malformed(vector, column, "a value of the vector is null");
+  static void requireIndicesInRange(InternalRow vector, int[] indices, UTF8String column) {
+    String problem = Softmax.sparseRowProblem(vector.getInt(SIZE), indices, indices.length);
+    if (problem != null) {
+      throw malformed(vector, column, problem);
+    }
   }
 
-  private static RuntimeException malformed(InternalRow vector, UTF8String column,
-      String problem) {
+  /**
+   * The error for a malformed vector row: {@link MalformedVectorException}, thrown undeclared from
+   * the generated code that calls the stage (see {@link InternalSoftmax#unchecked}).
+   */
+  static RuntimeException malformed(InternalRow vector, UTF8String column, String problem) {
     return InternalSoftmax.unchecked(
         new MalformedVectorException(column.toString(), problem, describe(vector)));
   }

@@ -317,8 +317,9 @@ class SoftmaxKernelTest {
       assertEquals(problem, Softmax.sparseRowProblem(size, indices, values.length));
       double[] out = new double[8];
       Arrays.fill(out, 42.0);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      MalformedSparseRowException e = assertThrows(MalformedSparseRowException.class,
           () -> Softmax.softmaxSparse(size, indices, values, 1, false, out, 2));
+      assertEquals(problem, e.problem());
       assertEquals("malformed sparse row: " + problem, e.getMessage());
       assertTrue(Arrays.stream(out).allMatch(v -> v == 42.0), problem);
     }

@@ -34,12 +34,15 @@ public final class ExactSoftmax {
    */
   private static final BigDecimal NEGLIGIBLE_EXPONENT = BigDecimal.valueOf(-1000);
 
+  /** Below this, {@link #log1p} sums its series; above it, the log of 1 + x loses few digits. */
+  private static final BigDecimal SERIES_LIMIT = new BigDecimal("1e-5");
+
   private final BigDecimal[] probabilities;
 
   /**
    * Log-probabilities; null marks a {@code -Infinity} logit, whose log-probability is
-   * {@code -Infinity}. They are exact to about 40 digits of {@code max(1, |value|)}: the normaliser
-   * is rounded to 40 digits before its log is taken.
+   * {@code -Infinity}. They are exact to about 40 digits of {@code max(1, |value|)}, and the top
+   * class's to about 40 digits of itself (see {@link #log1p}).
    */
   private final BigDecimal[] logProbabilities;
 
@@ -79,6 +82,11 @@ public final class ExactSoftmax {
     // Equal logits (such as the implicit zeros of a sparse row) share one exponential.
     Map<Double, BigDecimal> termByLogit = new HashMap<>();
     BigDecimal sum = BigDecimal.ZERO;
+    // The normaliser is the maximum's term, 1, plus the others' excess, kept to 40 digits of
+    // itself: its log is log1p(excess), so that a log-probability near 0 (the top class's, when
+    // the others add little) is exact to 40 digits of its own value too.
+    BigDecimal excess = BigDecimal.ZERO;
+    boolean topSeen = false;
     for (int i = 0; i < n; i++) {
       terms[i] = BigDecimal.ZERO;
       if (logits[i] == Double.NEGATIVE_INFINITY) {
@@ -90,9 +98,14 @@ public final class ExactSoftmax {
       if (d.compareTo(NEGLIGIBLE_EXPONENT) >= 0) {
         terms[i] = termByLogit.computeIfAbsent(logits[i], x -> BigDecimalMath.exp(d, PRECISION));
         sum = sum.add(terms[i], PRECISION);
+        if (logits[i] == max && !topSeen) {
+          topSeen = true;
+        } else {
+          excess = excess.add(terms[i], PRECISION);
+        }
       }
     }
-    BigDecimal logSum = BigDecimalMath.log(sum, PRECISION);
+    BigDecimal logSum = log1p(excess);
     BigDecimal[] probabilities = new BigDecimal[n];
     BigDecimal[] logProbabilities = new BigDecimal[n];
     for (int i = 0; i < n; i++) {
@@ -100,6 +113,22 @@ public final class ExactSoftmax {
       logProbabilities[i] = shifted[i] == null ? null : shifted[i].subtract(logSum, PRECISION);
     }
     return new ExactSoftmax(probabilities, logProbabilities);
+  }
+
+  /** {@code log(1 + x)} to 40 digits of itself, for {@code x >= 0}. */
+  private static BigDecimal log1p(BigDecimal x) {
+    if (x.compareTo(SERIES_LIMIT) > 0) {
+      return BigDecimalMath.log(BigDecimal.ONE.add(x), PRECISION);
+    }
+    // x - x^2/2 + x^3/3 - ...: below 1e-5, each term is 1e-5 of the one before at most.
+    BigDecimal result = BigDecimal.ZERO;
+    BigDecimal power = x;
+    for (int k = 1; k <= 10; k++) {
+      BigDecimal term = power.divide(BigDecimal.valueOf(k), PRECISION);
+      result = k % 2 == 1 ? result.add(term, PRECISION) : result.subtract(term, PRECISION);
+      power = power.multiply(x, PRECISION);
+    }
+    return result;
   }
 
   public int size() {
@@ -128,6 +157,17 @@ public final class ExactSoftmax {
     return logProbabilities[i] == null
         ? exactlyNegativeInfinity(actual)
         : logUlps(actual, logProbabilities[i]);
+  }
+
+  /**
+   * The error of {@code actual} as log-probability {@code i}, in ulps of the exact value itself:
+   * the measure for the top class, whose log-probability keeps its relative accuracy when the
+   * other classes add little to the normaliser.
+   */
+  public double logProbabilityRelativeUlps(int i, double actual) {
+    return logProbabilities[i] == null
+        ? exactlyNegativeInfinity(actual)
+        : ulps(actual, logProbabilities[i]);
   }
 
   /**

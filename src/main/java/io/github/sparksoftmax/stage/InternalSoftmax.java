@@ -1,5 +1,11 @@
 package io.github.sparksoftmax.stage;
 
+import static io.github.sparksoftmax.stage.VectorStructure.INDICES;
+import static io.github.sparksoftmax.stage.VectorStructure.SIZE;
+import static io.github.sparksoftmax.stage.VectorStructure.SPARSE;
+import static io.github.sparksoftmax.stage.VectorStructure.TYPE;
+import static io.github.sparksoftmax.stage.VectorStructure.VALUES;
+
 import io.github.sparksoftmax.kernel.MalformedSparseRowException;
 import io.github.sparksoftmax.kernel.RowStatus;
 import io.github.sparksoftmax.kernel.Softmax;
@@ -28,11 +34,6 @@ import org.apache.spark.unsafe.types.UTF8String;
  * MalformedVectorException} either way.
  */
 public final class InternalSoftmax {
-  private static final byte SPARSE = 0;
-  private static final int TYPE = 0;
-  private static final int SIZE = 1;
-  private static final int INDICES = 2;
-  private static final int VALUES = 3;
 
   private InternalSoftmax() {}
 

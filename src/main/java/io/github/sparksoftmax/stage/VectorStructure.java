@@ -24,12 +24,13 @@ import org.apache.spark.unsafe.types.UTF8String;
  * Spark's own {@code VectorUDT} reads such a value as 0 or as a stale value too.
  */
 final class VectorStructure {
-  private static final int TYPE = 0;
-  private static final int SIZE = 1;
-  private static final int INDICES = 2;
-  private static final int VALUES = 3;
-  private static final byte SPARSE = 0;
-  private static final byte DENSE = 1;
+  /** VectorUDT's struct: the fields' ordinals, and the type's values. */
+  static final int TYPE = 0;
+  static final int SIZE = 1;
+  static final int INDICES = 2;
+  static final int VALUES = 3;
+  static final byte SPARSE = 0;
+  static final byte DENSE = 1;
   /** How many indices and values an error message shows. */
   private static final int SHOWN = 10;
 

@@ -36,11 +36,9 @@ public final class RowOracle {
   public static void assertOutput(Object actual, FuzzRow row, FuzzRow.Kind kind,
       double temperature, boolean logSpace, boolean sampled, String what) {
     String where = what + ", " + row;
-    if (row.nullRow()) {
-      assertNull(actual, where);
+    if (isNullForANullRow(actual, row, where)) {
       return;
     }
-    assertNotNull(actual, where);
     double[] logits = row.seenBy(kind);
     boolean reference = sampled || logits.length <= REFERENCE_WIDTH;
     if (kind == FuzzRow.Kind.FLOATS) {
@@ -68,13 +66,10 @@ public final class RowOracle {
       Contract.assertAllNaN(out, where);
       return;
     }
-    double[] kernel = new double[logits.length];
-    Softmax.softmax(logits, temperature, logSpace, kernel);
-    Invariants.assertAgree(kernel, out, logSpace, where + ": against the kernel");
+    Invariants.assertAgree(kernel(logits, temperature, logSpace), out, logSpace,
+        where + ": against the kernel");
     if (logSpace) {
-      double[] p = new double[logits.length];
-      Softmax.softmax(logits, temperature, false, p);
-      Invariants.assertLogDistribution(out, p, where);
+      Invariants.assertLogDistribution(out, kernel(logits, temperature, false), where);
     } else {
       Invariants.assertDistribution(out, where);
     }
@@ -91,8 +86,7 @@ public final class RowOracle {
   public static void assertTop(Object actual, FuzzRow row, FuzzRow.Kind kind, double temperature,
       boolean logSpace, int k, String what) {
     String where = what + ", " + row;
-    if (row.nullRow()) {
-      assertNull(actual, where);
+    if (isNullForANullRow(actual, row, where)) {
       return;
     }
     SparseVector top = (SparseVector) actual;
@@ -107,8 +101,7 @@ public final class RowOracle {
       }
       return;
     }
-    double[] kernel = new double[logits.length];
-    Softmax.softmax(logits, temperature, logSpace, kernel);
+    double[] kernel = kernel(logits, temperature, logSpace);
     double[] selected = new double[stored];
     double lowest = Double.POSITIVE_INFINITY;
     for (int j = 0; j < stored; j++) {
@@ -135,8 +128,7 @@ public final class RowOracle {
   public static void assertPrediction(Object actual, FuzzRow row, FuzzRow.Kind kind,
       double temperature, String what) {
     String where = what + ", " + row;
-    if (row.nullRow()) {
-      assertNull(actual, where);
+    if (isNullForANullRow(actual, row, where)) {
       return;
     }
     double prediction = (Double) actual;
@@ -145,8 +137,7 @@ public final class RowOracle {
       assertTrue(Double.isNaN(prediction), where + ": prediction " + prediction);
       return;
     }
-    double[] kernel = new double[logits.length];
-    Softmax.softmax(logits, temperature, false, kernel);
+    double[] kernel = kernel(logits, temperature, false);
     double best = Arrays.stream(kernel).max().orElseThrow();
     assertEquals(Math.rint(prediction), prediction, where);
     Invariants.assertAgree(new double[] {best}, new double[] {kernel[(int) prediction]}, false,
@@ -157,6 +148,23 @@ public final class RowOracle {
    * Two float outputs of one row: each the rounding of a double within the contract, so within
    * one float ulp of each other (of {@code max(1, |value|)} in log space, as the contract counts).
    */
+  /** True, once the output is checked to be null, for a null row; else checks it is not null. */
+  private static boolean isNullForANullRow(Object actual, FuzzRow row, String where) {
+    if (row.nullRow()) {
+      assertNull(actual, where);
+      return true;
+    }
+    assertNotNull(actual, where);
+    return false;
+  }
+
+  /** The kernel's own output for a valid row. */
+  private static double[] kernel(double[] logits, double temperature, boolean logSpace) {
+    double[] out = new double[logits.length];
+    Softmax.softmax(logits, temperature, logSpace, out);
+    return out;
+  }
+
   private static void assertFloatsAgree(float[] kernel, float[] out, boolean logSpace,
       String where) {
     assertEquals(kernel.length, out.length, where);

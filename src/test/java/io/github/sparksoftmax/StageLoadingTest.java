@@ -146,13 +146,20 @@ class StageLoadingTest extends LocalSparkTest {
     return path;
   }
 
-  /** Rewrites the saved stage's metadata line, and drops its checksum so that Hadoop reads it. */
+  /**
+   * Rewrites the saved stage's metadata line (in its one {@code part-} file, whose name differs
+   * between Spark lines), and drops its checksum so that Hadoop reads it.
+   */
   private static void editMetadata(String path, Consumer<ObjectNode> edit) throws IOException {
-    Path metadata = Path.of(path, "metadata", "part-00000");
+    Path metadata;
+    try (Stream<Path> files = Files.list(Path.of(path, "metadata"))) {
+      metadata = files.filter(file -> file.getFileName().toString().startsWith("part-"))
+          .findFirst().orElseThrow();
+    }
     ObjectNode json = (ObjectNode) JSON.readTree(Files.readString(metadata));
     edit.accept(json);
     Files.writeString(metadata, JSON.writeValueAsString(json));
-    Files.deleteIfExists(Path.of(path, "metadata", ".part-00000.crc"));
+    Files.deleteIfExists(metadata.resolveSibling("." + metadata.getFileName() + ".crc"));
   }
 
   private static com.fasterxml.jackson.databind.JsonNode parse(String json) {

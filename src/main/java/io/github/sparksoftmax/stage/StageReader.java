@@ -113,7 +113,7 @@ public final class StageReader<T extends Params> extends MLReader<T> {
     Object value;
     try {
       value = param.jsonDecode(stored.toString());
-    } catch (Exception | scala.NotImplementedError e) {
+    } catch (Exception e) {
       throw new IllegalArgumentException(cannotLoad(path) + "param '" + param.name()
           + "' has the value " + stored + ", which is not of the param's type (" + e.getMessage()
           + ").", e);

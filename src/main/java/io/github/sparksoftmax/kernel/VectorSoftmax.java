@@ -307,6 +307,10 @@ final class VectorSoftmax implements DenseSoftmax {
     DoubleVector negativeDivisor = DoubleVector.broadcast(SPECIES, -t);
     DoubleVector reciprocal = DoubleVector.broadcast(SPECIES, 1.0 / t);
     DoubleVector negativeLogSum = DoubleVector.broadcast(SPECIES, -logSum);
+    // Below 1, hi = gap (1/t) can overflow where gap / t is still within 4 ulps of the double
+    // range; a gap beyond this bound has a log-probability beyond it, which rounds to -Infinity.
+    // From 1 on, only a gap of -Infinity is beyond it.
+    double beyondTheRange = Math.max(-Double.MAX_VALUE * t * (1 + 0x1p-50), -Double.MAX_VALUE);
     for (int i = 0; i < n; i += LANES) {
       int p = Math.min(i, last);
       // hi + lo as in sumOfExponentials, spelled out for the same reason.
@@ -320,8 +324,12 @@ final class VectorSoftmax implements DenseSoftmax {
       DoubleVector r = hi.add(negativeLogSum);
       DoubleVector rB = r.sub(hi);
       DoubleVector rError = hi.sub(r.sub(rB)).add(negativeLogSum.sub(rB));
+      // Near the end of the range, a result that overflowed is -Double.MAX_VALUE, within the
+      // contract; only a gap beyond the bound (or a logit of -Infinity) gives -Infinity.
       r.add(rError.add(lo))
-          .blend(Double.NEGATIVE_INFINITY, hi.eq(Double.NEGATIVE_INFINITY))
+          .blend(-Double.MAX_VALUE, hi.eq(Double.NEGATIVE_INFINITY))
+          .max(-Double.MAX_VALUE)
+          .blend(Double.NEGATIVE_INFINITY, gap.lt(beyondTheRange))
           .intoArray(out, offset + p);
     }
   }

@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  *   <li>a probability in the normal range within 4 ulps of the exact softmax of the given doubles,
  *       a subnormal one within 2 {@link Double#MIN_VALUE}, a log-probability within 4 ulps of
  *       {@code max(1, |exact|)}, and the float path within 1 float ulp (of {@code max(1,
- *       |exact|)} for log-probabilities); an exact value beyond the double (or float) range must
- *       be the infinity it rounds to;
+ *       |exact|)} for log-probabilities); an infinite output must be the infinity the exact value
+ *       rounds to, and an exact value beyond the range is met by that infinity or by the largest
+ *       finite value within the same ulps;
  *   <li>a {@code -Infinity} entry gets exactly 0 (log: {@code -Infinity});
  *   <li>{@code +Infinity} entries share the mass: {@code 1/count} each within the contract (log:
  *       {@code -log(count)}), every other entry exactly 0 (log: {@code -Infinity});

@@ -20,7 +20,8 @@ import java.util.Map;
  * ulps of the exact value rounded to double; for a subnormal value that unit is {@link
  * Double#MIN_VALUE}. A log-probability's error is counted in ulps of {@code max(1, |exact|)}. The
  * float measures do the same in float ulps. An infinite or NaN output is infinitely wrong unless
- * the exact value rounds to that same infinity.
+ * the exact value rounds to that same infinity; an exact value beyond the range is measured in
+ * ulps of the largest finite value.
  */
 public final class ExactSoftmax {
 
@@ -191,29 +192,44 @@ public final class ExactSoftmax {
   /** {@code |actual - exact|} in ulps of {@code exact} rounded to double. */
   static double ulps(double actual, BigDecimal exact) {
     double rounded = exact.doubleValue();
-    return distance(actual, exact, rounded, Math.ulp(rounded));
+    return distance(actual, exact, rounded, Math.ulp(finite(rounded)));
   }
 
   /** {@code |actual - exact|} in ulps of {@code max(1, |exact|)}, exact rounded to double. */
   static double logUlps(double actual, BigDecimal exact) {
     double rounded = exact.doubleValue();
-    return distance(actual, exact, rounded, Math.ulp(Math.max(1.0, Math.abs(rounded))));
+    return distance(actual, exact, rounded,
+        Math.ulp(Math.max(1.0, Math.abs(finite(rounded)))));
   }
 
   /** {@code |actual - exact|} in float ulps of {@code exact} rounded to float. */
   static double floatUlps(float actual, BigDecimal exact) {
     float rounded = exact.floatValue();
-    return distance(actual, exact, rounded, Math.ulp(rounded));
+    return distance(actual, exact, rounded, Math.ulp(finite(rounded)));
   }
 
   /** {@code |actual - exact|} in float ulps of {@code max(1, |exact|)}, exact rounded to float. */
   static double floatLogUlps(float actual, BigDecimal exact) {
     float rounded = exact.floatValue();
-    return distance(actual, exact, rounded, Math.ulp(Math.max(1f, Math.abs(rounded))));
+    return distance(actual, exact, rounded, Math.ulp(Math.max(1f, Math.abs(finite(rounded)))));
+  }
+
+  /**
+   * The largest finite double of the sign of an infinite {@code rounded}, else {@code rounded}:
+   * an exact value beyond the range is measured in ulps of the range's end, so that the largest
+   * finite value, within the contract's ulps of it, passes as well as the infinity it rounds to.
+   */
+  private static double finite(double rounded) {
+    return Double.isInfinite(rounded) ? Math.copySign(Double.MAX_VALUE, rounded) : rounded;
+  }
+
+  /** {@link #finite(double)} for floats. */
+  private static float finite(float rounded) {
+    return Float.isInfinite(rounded) ? Math.copySign(Float.MAX_VALUE, rounded) : rounded;
   }
 
   private static double distance(double actual, BigDecimal exact, double rounded, double unit) {
-    if (Double.isNaN(actual) || Double.isInfinite(actual) || Double.isInfinite(rounded)) {
+    if (Double.isNaN(actual) || Double.isInfinite(actual)) {
       return actual == rounded ? 0.0 : Double.POSITIVE_INFINITY;
     }
     return new BigDecimal(actual)

@@ -219,7 +219,16 @@ class VectorSoftmaxTest {
         Arguments.of("huge temperature", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1e300),
         Arguments.of("tiny temperature",
             new double[] {1, 1 + 1e-12, 1 - 1e-12, 1, 1, 0, 0, 0, 2e-12}, 1e-12),
-        Arguments.of("equal logits", new double[17], 1.0));
+        Arguments.of("equal logits", new double[17], 1.0),
+        // Log-probabilities within an ulp of -Double.MAX_VALUE, which the SIMD kernel gave as
+        // -Infinity (found by the Spark fuzz suite): gap (1/t) overflowed where gap / t did not.
+        Arguments.of("log-probability at the end of the range, t<1",
+            withAt(9, 3, -1.7976931348623155E308), 0.9999999999999999),
+        Arguments.of("log-probability at the end of the range, t>1", new double[] {
+            -1.0000000000000078E300, Double.MAX_VALUE, 1.0000000000008152E300, -1.0002110893889724E300,
+            1.0000000003645509E300, 1.7976931348623155E308, -1.7976931348623155E308,
+            1.000000000000141E300, -1.000000000007615E300, 1.7976931348623155E308,
+            -1.0000000000444914E300, 1.0000000000000047E300}, 1.9999999999999998));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -8,6 +8,7 @@ import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.SoftmaxParams;
+import io.github.sparksoftmax.stage.StageReader;
 import io.github.sparksoftmax.stage.StringParam;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +18,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -187,7 +187,7 @@ public class CalibrationEvaluator extends Evaluator implements DefaultParamsWrit
 
   /** Reads an evaluator saved with {@code write().save(path)}. */
   public static MLReader<CalibrationEvaluator> read() {
-    return new DefaultParamsReader<>();
+    return new StageReader<>(CalibrationEvaluator.class);
   }
 
   /** Loads an evaluator saved at {@code path}. */

@@ -7,6 +7,7 @@ import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.SoftmaxParams;
+import io.github.sparksoftmax.stage.StageReader;
 import io.github.sparksoftmax.stage.StringParam;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
@@ -17,7 +18,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -291,7 +291,7 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
 
   /** Reads a calibrator saved with {@code write().save(path)}. */
   public static MLReader<SoftmaxCalibrator> read() {
-    return new DefaultParamsReader<>();
+    return new StageReader<>(SoftmaxCalibrator.class);
   }
 
   /** Loads a calibrator saved at {@code path}. */

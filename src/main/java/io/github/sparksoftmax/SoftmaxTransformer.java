@@ -5,6 +5,7 @@ import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.SoftmaxColumns;
 import io.github.sparksoftmax.stage.SoftmaxParams;
+import io.github.sparksoftmax.stage.StageReader;
 import io.github.sparksoftmax.stage.StringParam;
 import java.util.Arrays;
 import org.apache.spark.ml.Model;
@@ -17,7 +18,6 @@ import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
@@ -240,7 +240,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     int k = getTopK();
 
     Dataset<Row> kept = policy == HandleInvalid.SKIP
-        ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input)))
+        ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input), input))
         : dataset.toDF();
     Column result = (k > 0
         ? SoftmaxColumns.topK(type, kept.col(input), input, getTemperature(), getLogSoftmax(),
@@ -276,7 +276,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
 
   /** Reads a transformer saved with {@code write().save(path)}. */
   public static MLReader<SoftmaxTransformer> read() {
-    return new DefaultParamsReader<>();
+    return new StageReader<>(SoftmaxTransformer.class);
   }
 
   /** Loads a transformer saved at {@code path}. */

@@ -11,6 +11,19 @@ import org.junit.jupiter.api.BeforeAll;
  * stopped after the class so that the next class (or spark-testing-base) can start its own.
  */
 public abstract class LocalSparkTest {
+  /**
+   * Settings under which expressions run compiled into generated code, with no fallback to
+   * interpretation, so that code that does not compile fails the test.
+   */
+  protected static final Map<String, String> COMPILED = Map.of(
+      "spark.sql.codegen.factoryMode", "CODEGEN_ONLY",
+      "spark.sql.codegen.wholeStage", "true",
+      "spark.sql.codegen.fallback", "false");
+  /** Settings under which expressions are interpreted. */
+  protected static final Map<String, String> INTERPRETED = Map.of(
+      "spark.sql.codegen.factoryMode", "NO_CODEGEN",
+      "spark.sql.codegen.wholeStage", "false");
+
   protected static SparkSession spark;
 
   @BeforeAll

@@ -1,9 +1,7 @@
 package io.github.sparksoftmax;
 
-import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.LOG_PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static io.github.sparksoftmax.sql.SqlTestRows.LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertSoftmax;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +27,8 @@ import scala.Tuple3;
  */
 class SoftmaxExtensionsProviderTest extends LocalSparkTest {
 
-  /** Logits whose softmax is {@link SqlTestRows#PROBABILITIES}, as SQL. */
-  static final String KNOWN_ROW = "array(0D, ln(2D), ln(3D))";
+  /** {@link SqlTestRows#LOGITS} as SQL. */
+  static final String KNOWN_ROW = SqlTestRows.sqlArray(LOGITS);
 
   @Test
   void theServiceFileListsTheProvider() {
@@ -43,8 +41,8 @@ class SoftmaxExtensionsProviderTest extends LocalSparkTest {
   void aSessionBuiltWithNoConfigurationHasBothFunctions() {
     Row row = spark.sql("SELECT softmax(" + KNOWN_ROW + "), log_softmax(" + KNOWN_ROW + ")")
         .first();
-    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(LOG_PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
+    assertSoftmax(LOGITS, 1.0, false, row.get(0));
+    assertSoftmax(LOGITS, 1.0, true, row.get(1));
   }
 
   @Test

@@ -1,10 +1,10 @@
 package io.github.sparksoftmax;
 
-import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.FLOAT_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.LOG_PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLED_LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertFloatSoftmax;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertSoftmax;
+import static io.github.sparksoftmax.sql.SqlTestRows.sqlArray;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,10 +49,10 @@ class SoftmaxExtensionsTest {
 
   @Test
   void bothFunctionsAnswerPlainSql() {
-    Row row = spark.sql("SELECT softmax(array(0D, ln(2D), ln(3D))),"
-        + " log_softmax(array(0D, ln(2D), ln(3D)))").first();
-    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(LOG_PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
+    Row row = spark.sql("SELECT softmax(" + sqlArray(LOGITS) + "), log_softmax("
+        + sqlArray(LOGITS) + ")").first();
+    assertSoftmax(LOGITS, 1, false, row.get(0));
+    assertSoftmax(LOGITS, 1, true, row.get(1));
   }
 
   @Test
@@ -65,15 +65,16 @@ class SoftmaxExtensionsTest {
     assertEquals(DataTypes.createArrayType(DataTypes.FloatType),
         result.schema().apply("f").dataType());
     Row row = result.first();
-    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
-    assertRow(LOG_PROBABILITIES, row.get(2), FLOAT_TOLERANCE);
+    assertSoftmax(DOUBLED_LOGITS, 2, false, row.get(0));
+    assertSoftmax(DOUBLED_LOGITS, 2, false, row.get(1));
+    assertFloatSoftmax(DOUBLED_LOGITS, 2, true, row.get(2));
   }
 
   @Test
   void everyNewSessionHasThem() {
-    Row row = spark.newSession().sql("SELECT softmax(array(0D, ln(3D)))").first();
-    assertRow(new double[] {0.25, 0.75}, row.get(0), DOUBLE_TOLERANCE);
+    double[] logits = {0, Math.log(3)};
+    Row row = spark.newSession().sql("SELECT softmax(" + sqlArray(logits) + ")").first();
+    assertSoftmax(logits, 1, false, row.get(0));
   }
 
   @Test

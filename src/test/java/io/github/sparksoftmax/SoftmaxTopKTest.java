@@ -1,7 +1,5 @@
 package io.github.sparksoftmax;
 
-import static io.github.sparksoftmax.SoftmaxTransformerTest.assertClose;
-import static io.github.sparksoftmax.SoftmaxTransformerTest.expected;
 import static io.github.sparksoftmax.SoftmaxTransformerTest.schema;
 import static io.github.sparksoftmax.SoftmaxTransformerTest.vectorFrame;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -10,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparksoftmax.kernel.Contract;
+import io.github.sparksoftmax.kernel.ExactSoftmax;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,12 +31,15 @@ import org.junit.jupiter.api.io.TempDir;
 class SoftmaxTopKTest extends LocalSparkTest {
   private static final double NAN = Double.NaN;
 
+  /**
+   * The values are those of the full softmax, within the contract, at their indices: for {@code
+   * array<float>} input, the double-precision softmax of the float logits, not rounded to float.
+   */
   @Test
   void holdsTheExactLargestEntriesAtTheirIndicesForEveryInputType() {
     double[] logits = {0.5, 3.0, -1.0, 2.75, 10.0, 2.9};
     int[] topThree = {1, 4, 5};
     for (boolean log : new boolean[] {false, true}) {
-      double[] exact = expected(logits, 1.5, log);
       for (DataType type : new DataType[] {SQLDataTypes.VectorType(),
           DataTypes.createArrayType(DataTypes.DoubleType),
           DataTypes.createArrayType(DataTypes.FloatType)}) {
@@ -46,14 +49,12 @@ class SoftmaxTopKTest extends LocalSparkTest {
         SparseVector top = (SparseVector) out.first().getAs("probability");
         assertEquals(logits.length, top.size());
         assertArrayEquals(topThree, top.indices(), type.catalogString());
-        double[] expected = new double[topThree.length];
+        double[] stored = type.equals(DataTypes.createArrayType(DataTypes.FloatType))
+            ? Arrays.stream(logits).map(v -> (float) v).toArray() : logits;
+        ExactSoftmax exact = ExactSoftmax.of(stored, 1.5);
         for (int j = 0; j < topThree.length; j++) {
-          expected[j] = exact[topThree[j]];
-        }
-        if (type.equals(SQLDataTypes.VectorType())) {
-          assertClose(expected, top.values(), log);
-        } else {
-          assertArrayEquals(expected, top.values(), 1e-6 * Math.abs(expected[0]) + 1e-7);
+          Contract.assertEntryWithinContract(exact, log, topThree[j], top.values()[j],
+              type.catalogString());
         }
       }
     }
@@ -67,8 +68,11 @@ class SoftmaxTopKTest extends LocalSparkTest {
     List<Row> rows = out.orderBy("id").collectAsList();
     SparseVector zeros = (SparseVector) rows.get(0).getAs("probability");
     assertArrayEquals(new int[] {0, 1, 3}, zeros.indices());
-    assertClose(new double[] {1.0 / (5 + 2 * Math.exp(-1)), 1.0 / (5 + 2 * Math.exp(-1)),
-        1.0 / (5 + 2 * Math.exp(-1))}, zeros.values(), false);
+    ExactSoftmax exact = ExactSoftmax.of(sparse.toArray(), 1.0);
+    for (int j = 0; j < 3; j++) {
+      Contract.assertEntryWithinContract(exact, false, zeros.indices()[j], zeros.values()[j],
+          "implicit zeros");
+    }
     SparseVector ties = (SparseVector) rows.get(1).getAs("probability");
     assertArrayEquals(new int[] {1, 2, 4}, ties.indices());
     assertEquals(0.0, rows.get(0).<Double>getAs("prediction"));
@@ -83,7 +87,7 @@ class SoftmaxTopKTest extends LocalSparkTest {
           .first().getAs("probability");
       assertTrue(top instanceof SparseVector);
       assertArrayEquals(new int[] {0, 1, 2}, ((SparseVector) top).indices());
-      assertClose(expected(logits, 1.0, false), top.toArray(), false);
+      Contract.assertProbabilities(logits, 1.0, top.toArray(), "top " + k);
     }
   }
 

@@ -2,12 +2,18 @@ package io.github.sparksoftmax.kernel;
 
 import io.github.sparksoftmax.stage.InternalSoftmax;
 import io.github.sparksoftmax.stage.ResultBuffers;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 import org.apache.spark.unsafe.types.UTF8String;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,7 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code Math.exp}). Each of these allocates its output row, so {@code -prof gc} should report
  * about {@code 8 * k + 16} bytes per operation and nothing more. A fourth, {@code stageRow}, is the
  * stage's own per-row call on the row in Spark's binary format (bytes on the heap, as a scan
- * gives it), with the column's reused buffers: {@code -prof gc} should report nothing.
+ * gives it), with the column's reused buffers: {@code -prof gc} should report nothing. A fifth,
+ * {@code stageSparseRow}, is the same call on a sparse vector of the same size holding every
+ * other logit; it allocates only the copy of its indices. A sixth, {@code stageColumnarRow}, is
+ * the call on the dense row read from a columnar batch, as a vectorized scan gives it to
+ * generated code: its values are copied out of the batch into a new array on each call.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +59,8 @@ public class KernelBenchmark {
   private double[] logits;
   private DenseSoftmax vectorKernel;
   private InternalRow logitsRow;
+  private InternalRow sparseRow;
+  private InternalRow columnarRow;
   private final ResultBuffers buffers = new ResultBuffers();
   private final UTF8String column = UTF8String.fromString("logits");
 
@@ -62,11 +74,31 @@ public class KernelBenchmark {
     VectorUDT vectors = new VectorUDT();
     logitsRow = UnsafeProjection.create(vectors.sqlType())
         .apply(vectors.serialize(Vectors.dense(logits))).copy();
+    int[] indices = IntStream.range(0, k).filter(i -> i % 2 == 0).toArray();
+    double[] values = Arrays.stream(indices).mapToDouble(i -> logits[i]).toArray();
+    sparseRow = UnsafeProjection.create(vectors.sqlType())
+        .apply(vectors.serialize(Vectors.sparse(k, indices, values))).copy();
+    columnarRow = columnarDenseRow(vectors.sqlType(), logits);
     vectorKernel = DenseKernels.VECTOR;
     if (vectorKernel == null) {
       throw new IllegalStateException(
           "the SIMD kernel is off: run with --add-modules jdk.incubator.vector");
     }
+  }
+
+  /** A dense vector's row in a batch of one, in VectorUDT's struct, on heap. */
+  private static InternalRow columnarDenseRow(StructType vectorType, double[] values) {
+    OnHeapColumnVector[] columns =
+        OnHeapColumnVector.allocateColumns(1, new StructType().add("logits", vectorType));
+    WritableColumnVector vector = columns[0];
+    vector.getChild(0).putByte(0, (byte) 1);
+    vector.getChild(1).putNull(0);
+    vector.getChild(2).putNull(0);
+    WritableColumnVector valuesArray = vector.getChild(3);
+    valuesArray.arrayData().reserve(values.length);
+    valuesArray.arrayData().putDoubles(0, values.length, values, 0);
+    valuesArray.putArray(0, 0, values.length);
+    return new ColumnarBatch(columns, 1).getRow(0).getStruct(0, 4);
   }
 
   @Benchmark
@@ -97,5 +129,15 @@ public class KernelBenchmark {
   @Benchmark
   public InternalRow stageRow() {
     return InternalSoftmax.vector(logitsRow, buffers, temperature, logSpace, true, column);
+  }
+
+  @Benchmark
+  public InternalRow stageColumnarRow() {
+    return InternalSoftmax.vector(columnarRow, buffers, temperature, logSpace, true, column);
+  }
+
+  @Benchmark
+  public InternalRow stageSparseRow() {
+    return InternalSoftmax.vector(sparseRow, buffers, temperature, logSpace, true, column);
   }
 }

@@ -44,6 +44,6 @@ final class InvalidRows {
     LogitsType type = LogitsType.of(LogitsSource.prepare(input, options).schema()
         .apply(options.inputCol()).dataType());
     return functions.not(SoftmaxColumns.isValid(type,
-        LogitsSource.column(options.inputCol())));
+        LogitsSource.column(options.inputCol()), options.inputCol()));
   }
 }

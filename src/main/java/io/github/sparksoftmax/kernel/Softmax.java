@@ -211,6 +211,8 @@ public final class Softmax {
    * @param indices strictly increasing positions in {@code [0, size)}
    * @param values the explicit logits, as many as {@code indices}
    * @param out receives {@code size} values
+   * @throws MalformedSparseRowException if the row is malformed (see {@link #sparseRowProblem}),
+   *     and then nothing is written
    * @see #softmax(double[], double, boolean, double[])
    */
   public static RowStatus softmaxSparse(int size, int[] indices, double[] values,
@@ -227,6 +229,10 @@ public final class Softmax {
   public static RowStatus softmaxSparse(int size, int[] indices, double[] values,
       double temperature, boolean logSpace, double[] out, int offset) {
     requireValidTemperature(temperature);
+    String malformed = sparseRowProblem(size, indices, values.length);
+    if (malformed != null) {
+      throw new MalformedSparseRowException(malformed);
+    }
     requireRoom(out.length, offset, size);
     int nnz = values.length;
     int implicitZeros = size - nnz;
@@ -297,6 +303,54 @@ public final class Softmax {
     }
     Arrays.fill(out, gapStart, offset + size, implicitValue);
     return RowStatus.VALID;
+  }
+
+  /**
+   * What makes a sparse row malformed, or null for a well-formed one: its size is at least 0, it
+   * has as many values as indices, and its indices are strictly increasing positions in {@code
+   * [0, size)}. Unlike an invalid row (see {@link RowStatus}), a malformed row is not a row of
+   * logits at all: the kernel rejects it with an exception.
+   *
+   * @param valueCount how many explicit values the row has
+   * @return a phrase naming the first problem found, e.g. "index 5 (at position 1) is not below
+   *     the size 3"
+   */
+  public static String sparseRowProblem(int size, int[] indices, int valueCount) {
+    String shape = sparseShapeProblem(size, indices.length, valueCount);
+    if (shape != null) {
+      return shape;
+    }
+    int previous = -1;
+    for (int j = 0; j < indices.length; j++) {
+      int index = indices[j];
+      if (index <= previous) {
+        return index < 0
+            ? "index " + index + " (at position " + j + ") is negative"
+            : "index " + index + " (at position " + j + ") does not exceed the index before it, "
+                + previous;
+      }
+      previous = index;
+    }
+    if (previous >= size) {
+      return "index " + previous + " (at position " + (indices.length - 1)
+          + ") is not below the size " + size;
+    }
+    return null;
+  }
+
+  /**
+   * The part of {@link #sparseRowProblem} that does not read the indices: what is wrong with a
+   * sparse row's size and counts, or null. A caller that sizes a buffer from the row checks this
+   * first, and leaves the indices to the kernel.
+   */
+  public static String sparseShapeProblem(int size, int indexCount, int valueCount) {
+    if (size < 0) {
+      return "its size " + size + " is negative";
+    }
+    if (indexCount != valueCount) {
+      return "it has " + indexCount + " indices but " + valueCount + " values";
+    }
+    return null;
   }
 
   /**
@@ -402,7 +456,12 @@ public final class Softmax {
       s = 0.5 * t;
       hi = a - b;
     }
-    double lo = twoSumError(a, -b, hi);
+    // TwoSum's intermediate hi - a is about -b, and rounds past the double range when b is in the
+    // top binade and x - max near -Double.MAX_VALUE. Halved, the operands give half the error:
+    // halving b and hi is exact there, and an x too small to halve exactly moves lo by less than
+    // Double.MIN_VALUE.
+    double lo = Math.abs(b) < 0x1p1023 ? twoSumError(a, -b, hi)
+        : 2.0 * twoSumError(0.5 * a, -0.5 * b, 0.5 * hi);
     if (s != 1.0) {
       double q = hi / s;
       lo = (Math.fma(-q, s, hi) + lo) / s;

@@ -1,5 +1,11 @@
 package io.github.sparksoftmax.stage;
 
+import static io.github.sparksoftmax.stage.VectorStructure.DENSE;
+import static io.github.sparksoftmax.stage.VectorStructure.INDICES;
+import static io.github.sparksoftmax.stage.VectorStructure.SIZE;
+import static io.github.sparksoftmax.stage.VectorStructure.TYPE;
+import static io.github.sparksoftmax.stage.VectorStructure.VALUES;
+
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
@@ -16,11 +22,6 @@ import org.apache.spark.unsafe.Platform;
  */
 public final class DenseVectorRow {
   private static final int FIELDS = 4;
-  private static final int TYPE = 0;
-  private static final int SIZE = 1;
-  private static final int INDICES = 2;
-  private static final int VALUES = 3;
-  private static final byte DENSE = 1;
   /** One word of null bits (for four fields) and one word per field. */
   private static final int FIXED_WORDS = 1 + FIELDS;
   private static final long WORD = 8L;

@@ -1,5 +1,12 @@
 package io.github.sparksoftmax.stage;
 
+import static io.github.sparksoftmax.stage.VectorStructure.INDICES;
+import static io.github.sparksoftmax.stage.VectorStructure.SIZE;
+import static io.github.sparksoftmax.stage.VectorStructure.SPARSE;
+import static io.github.sparksoftmax.stage.VectorStructure.TYPE;
+import static io.github.sparksoftmax.stage.VectorStructure.VALUES;
+
+import io.github.sparksoftmax.kernel.MalformedSparseRowException;
 import io.github.sparksoftmax.kernel.RowStatus;
 import io.github.sparksoftmax.kernel.Softmax;
 import io.github.sparksoftmax.kernel.TopK;
@@ -23,14 +30,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  *
  * <p>With {@code failOnInvalid}, an invalid row (null, a null or NaN entry, every entry -Infinity)
  * throws {@link InvalidRowException}; otherwise a null row gives null and another invalid row an
- * output of NaN.
+ * output of NaN. A malformed vector (see {@link VectorStructure}) throws {@link
+ * MalformedVectorException} either way.
  */
 public final class InternalSoftmax {
-  private static final byte SPARSE = 0;
-  private static final int TYPE = 0;
-  private static final int SIZE = 1;
-  private static final int INDICES = 2;
-  private static final int VALUES = 3;
 
   private InternalSoftmax() {}
 
@@ -51,9 +54,10 @@ public final class InternalSoftmax {
           temperature, logSpace, failOnInvalid, column);
     }
     ArrayData values = logits.getArray(VALUES);
-    int n = size(logits, values);
+    int[] indices = VectorStructure.sparseIndices(logits, values, column);
+    int n = size(logits, indices, values);
     UnsafeRow result = buffers.vector(n);
-    softmaxOfVector(logits, values, n, buffers, temperature, logSpace, failOnInvalid,
+    softmaxOfVector(logits, indices, values, n, buffers, temperature, logSpace, failOnInvalid,
         column, ResultBuffers.buffer(result), DenseVectorRow.valuesOffset(n));
     return result;
   }
@@ -96,9 +100,10 @@ public final class InternalSoftmax {
     }
     InternalRow logits = (InternalRow) vectorRow;
     ArrayData values = logits.getArray(VALUES);
-    int n = size(logits, values);
+    int[] indices = VectorStructure.sparseIndices(logits, values, column);
+    int n = size(logits, indices, values);
     double[] out = buffers.scratchResult(n);
-    softmaxOfVector(logits, values, n, buffers, temperature, logSpace, failOnInvalid,
+    softmaxOfVector(logits, indices, values, n, buffers, temperature, logSpace, failOnInvalid,
         column, out, 0);
     return top(out, k);
   }
@@ -149,23 +154,32 @@ public final class InternalSoftmax {
     return temperature;
   }
 
-  /** The size of a vector row whose values array is {@code values}. */
-  private static int size(InternalRow logits, ArrayData values) {
-    return logits.getByte(TYPE) == SPARSE ? logits.getInt(SIZE) : values.numElements();
+  /**
+   * The size of a well-formed vector row whose values array is {@code values}, and whose indices
+   * are {@code indices} if it is sparse (null if it is dense).
+   */
+  private static int size(InternalRow logits, int[] indices, ArrayData values) {
+    return indices != null ? logits.getInt(SIZE) : values.numElements();
   }
 
   /**
-   * Softmax of a non-null vector row, whose values array is {@code values} and size {@code n},
-   * into {@code out[offset .. offset + n)}, checked, its values copied into {@code buffers}. A
-   * sparse row's implicit zeros are never expanded into an array of logits.
+   * Softmax of a non-null vector row {@code logits} that {@link VectorStructure#sparseIndices}
+   * has checked, whose values array is {@code values}, indices {@code indices} (null if dense) and
+   * size {@code n}, into {@code out[offset .. offset + n)}, checked, its values copied into {@code
+   * buffers}. A sparse row's implicit zeros are never expanded into an array of logits; the kernel
+   * checks its indices.
    */
-  private static void softmaxOfVector(InternalRow logits, ArrayData values, int n,
+  private static void softmaxOfVector(InternalRow logits, int[] indices, ArrayData values, int n,
       ResultBuffers buffers, double temperature, boolean logSpace, boolean failOnInvalid,
       UTF8String column, double[] out, int offset) {
     RowStatus status;
-    if (logits.getByte(TYPE) == SPARSE) {
-      status = Softmax.softmaxSparse(n, logits.getArray(INDICES).toIntArray(),
-          buffers.logits(values), temperature, logSpace, out, offset);
+    if (indices != null) {
+      try {
+        status = Softmax.softmaxSparse(n, indices, buffers.logits(values), temperature, logSpace,
+            out, offset);
+      } catch (MalformedSparseRowException e) {
+        throw VectorStructure.malformed(logits, column, e.problem());
+      }
     } else {
       status = softmaxOfDense(values, buffers, temperature, logSpace, out, offset);
     }
@@ -264,16 +278,24 @@ public final class InternalSoftmax {
     return result;
   }
 
-  /** True when a vector row is non-null and softmax is defined on it. */
-  public static boolean isValidVector(Object vectorRow) {
+  /**
+   * True when a vector row is non-null and softmax is defined on it.
+   *
+   * @throws MalformedVectorException (undeclared) if the row is not a well-formed vector, which
+   *     is an error whatever {@code handleInvalid} says (see {@link VectorStructure})
+   */
+  public static boolean isValidVector(Object vectorRow, UTF8String column) {
     if (vectorRow == null) {
       return false;
     }
     InternalRow logits = (InternalRow) vectorRow;
-    double[] values = logits.getArray(VALUES).toDoubleArray();
-    return (logits.getByte(TYPE) == SPARSE
-        ? Softmax.checkSparse(logits.getInt(SIZE), values)
-        : Softmax.check(values)).isValid();
+    ArrayData values = logits.getArray(VALUES);
+    int[] indices = VectorStructure.sparseIndices(logits, values, column);
+    if (indices == null) {
+      return Softmax.check(values.toDoubleArray()).isValid();
+    }
+    VectorStructure.requireIndicesInRange(logits, indices, column);
+    return Softmax.checkSparse(logits.getInt(SIZE), values.toDoubleArray()).isValid();
   }
 
   /** True when an {@code array<double>} row is non-null, without null entries, and valid. */
@@ -364,7 +386,7 @@ public final class InternalSoftmax {
    * these methods declares no exceptions, yet a failed action should carry a SparkException.
    */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> E unchecked(Throwable exception) throws E {
+  static <E extends Throwable> E unchecked(Throwable exception) throws E {
     throw (E) exception;
   }
 }

@@ -56,11 +56,17 @@ public final class SoftmaxColumns {
         "topOfFloats"), arguments, false);
   }
 
-  /** True where softmax is defined on {@code logits} (non-null, no NaN, not all -Infinity). */
-  public static Column isValid(LogitsType type, Column logits) {
+  /**
+   * True where softmax is defined on {@code logits} (non-null, no NaN, not all -Infinity). A
+   * malformed vector fails, naming {@code column} (see {@link InternalSoftmax#isValidVector}).
+   */
+  public static Column isValid(LogitsType type, Column logits, String column) {
+    List<Expression> arguments = new ArrayList<>(List.of(CatalystCompat.expression(logits)));
+    if (type == LogitsType.VECTOR) {
+      arguments.add(Literal.create(column, DataTypes.StringType));
+    }
     return call(DataTypes.BooleanType,
-        method(type, "isValidVector", "isValidDoubles", "isValidFloats"),
-        List.of(CatalystCompat.expression(logits)), false);
+        method(type, "isValidVector", "isValidDoubles", "isValidFloats"), arguments, false);
   }
 
   /** The index of the largest entry of a result column as a double; null for a null row. */

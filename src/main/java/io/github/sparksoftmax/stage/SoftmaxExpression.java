@@ -58,7 +58,7 @@ public final class SoftmaxExpression extends JavaExpression {
    * @param temperature a resolved numeric expression
    * @param logSpace log-softmax instead of softmax
    * @param failOnInvalid throw on an invalid row (a null row too) instead of giving null or NaN
-   * @param column the input column's name, for the error of an invalid row
+   * @param column the input column's name, for the error of an invalid or malformed row
    * @param reuseResults whether each result may be the buffer of the last row (see {@link
    *     ResultBuffers}), for a column that Spark copies into its output row
    * @throws IllegalArgumentException if {@code logits} is not of a logits type
@@ -81,11 +81,11 @@ public final class SoftmaxExpression extends JavaExpression {
 
   /**
    * A call of the SQL function: an invalid row gives NaN (a null row null), and each result is a
-   * new object.
+   * new object. A malformed vector fails the query naming the argument by its SQL text.
    */
   public static SoftmaxExpression functionCall(
       Expression logits, Expression temperature, boolean logSpace) {
-    return new SoftmaxExpression(logits, temperature, logSpace, false, "", false);
+    return new SoftmaxExpression(logits, temperature, logSpace, false, logits.sql(), false);
   }
 
   @Override

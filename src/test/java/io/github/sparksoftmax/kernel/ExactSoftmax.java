@@ -20,7 +20,8 @@ import java.util.Map;
  * ulps of the exact value rounded to double; for a subnormal value that unit is {@link
  * Double#MIN_VALUE}. A log-probability's error is counted in ulps of {@code max(1, |exact|)}. The
  * float measures do the same in float ulps. An infinite or NaN output is infinitely wrong unless
- * the exact value rounds to that same infinity.
+ * the exact value rounds to that same infinity; an exact value beyond the range is measured in
+ * ulps of the largest finite value.
  */
 public final class ExactSoftmax {
 
@@ -34,12 +35,15 @@ public final class ExactSoftmax {
    */
   private static final BigDecimal NEGLIGIBLE_EXPONENT = BigDecimal.valueOf(-1000);
 
+  /** Below this, {@link #log1p} sums its series; above it, the log of 1 + x loses few digits. */
+  private static final BigDecimal SERIES_LIMIT = new BigDecimal("1e-5");
+
   private final BigDecimal[] probabilities;
 
   /**
    * Log-probabilities; null marks a {@code -Infinity} logit, whose log-probability is
-   * {@code -Infinity}. They are exact to about 40 digits of {@code max(1, |value|)}: the normaliser
-   * is rounded to 40 digits before its log is taken.
+   * {@code -Infinity}. They are exact to about 40 digits of {@code max(1, |value|)}, and the top
+   * class's to about 40 digits of itself (see {@link #log1p}).
    */
   private final BigDecimal[] logProbabilities;
 
@@ -79,6 +83,11 @@ public final class ExactSoftmax {
     // Equal logits (such as the implicit zeros of a sparse row) share one exponential.
     Map<Double, BigDecimal> termByLogit = new HashMap<>();
     BigDecimal sum = BigDecimal.ZERO;
+    // The normaliser is the maximum's term, 1, plus the others' excess, kept to 40 digits of
+    // itself: its log is log1p(excess), so that a log-probability near 0 (the top class's, when
+    // the others add little) is exact to 40 digits of its own value too.
+    BigDecimal excess = BigDecimal.ZERO;
+    boolean topSeen = false;
     for (int i = 0; i < n; i++) {
       terms[i] = BigDecimal.ZERO;
       if (logits[i] == Double.NEGATIVE_INFINITY) {
@@ -90,9 +99,14 @@ public final class ExactSoftmax {
       if (d.compareTo(NEGLIGIBLE_EXPONENT) >= 0) {
         terms[i] = termByLogit.computeIfAbsent(logits[i], x -> BigDecimalMath.exp(d, PRECISION));
         sum = sum.add(terms[i], PRECISION);
+        if (logits[i] == max && !topSeen) {
+          topSeen = true;
+        } else {
+          excess = excess.add(terms[i], PRECISION);
+        }
       }
     }
-    BigDecimal logSum = BigDecimalMath.log(sum, PRECISION);
+    BigDecimal logSum = log1p(excess);
     BigDecimal[] probabilities = new BigDecimal[n];
     BigDecimal[] logProbabilities = new BigDecimal[n];
     for (int i = 0; i < n; i++) {
@@ -100,6 +114,22 @@ public final class ExactSoftmax {
       logProbabilities[i] = shifted[i] == null ? null : shifted[i].subtract(logSum, PRECISION);
     }
     return new ExactSoftmax(probabilities, logProbabilities);
+  }
+
+  /** {@code log(1 + x)} to 40 digits of itself, for {@code x >= 0}. */
+  private static BigDecimal log1p(BigDecimal x) {
+    if (x.compareTo(SERIES_LIMIT) > 0) {
+      return BigDecimalMath.log(BigDecimal.ONE.add(x), PRECISION);
+    }
+    // x - x^2/2 + x^3/3 - ...: below 1e-5, each term is 1e-5 of the one before at most.
+    BigDecimal result = BigDecimal.ZERO;
+    BigDecimal power = x;
+    for (int k = 1; k <= 10; k++) {
+      BigDecimal term = power.divide(BigDecimal.valueOf(k), PRECISION);
+      result = k % 2 == 1 ? result.add(term, PRECISION) : result.subtract(term, PRECISION);
+      power = power.multiply(x, PRECISION);
+    }
+    return result;
   }
 
   public int size() {
@@ -131,6 +161,17 @@ public final class ExactSoftmax {
   }
 
   /**
+   * The error of {@code actual} as log-probability {@code i}, in ulps of the exact value itself:
+   * the measure for the top class, whose log-probability keeps its relative accuracy when the
+   * other classes add little to the normaliser.
+   */
+  public double logProbabilityRelativeUlps(int i, double actual) {
+    return logProbabilities[i] == null
+        ? exactlyNegativeInfinity(actual)
+        : ulps(actual, logProbabilities[i]);
+  }
+
+  /**
    * The error of a float {@code actual} as probability {@code i}, in float ulps of the exact
    * value.
    */
@@ -151,29 +192,44 @@ public final class ExactSoftmax {
   /** {@code |actual - exact|} in ulps of {@code exact} rounded to double. */
   static double ulps(double actual, BigDecimal exact) {
     double rounded = exact.doubleValue();
-    return distance(actual, exact, rounded, Math.ulp(rounded));
+    return distance(actual, exact, rounded, Math.ulp(finite(rounded)));
   }
 
   /** {@code |actual - exact|} in ulps of {@code max(1, |exact|)}, exact rounded to double. */
   static double logUlps(double actual, BigDecimal exact) {
     double rounded = exact.doubleValue();
-    return distance(actual, exact, rounded, Math.ulp(Math.max(1.0, Math.abs(rounded))));
+    return distance(actual, exact, rounded,
+        Math.ulp(Math.max(1.0, Math.abs(finite(rounded)))));
   }
 
   /** {@code |actual - exact|} in float ulps of {@code exact} rounded to float. */
   static double floatUlps(float actual, BigDecimal exact) {
     float rounded = exact.floatValue();
-    return distance(actual, exact, rounded, Math.ulp(rounded));
+    return distance(actual, exact, rounded, Math.ulp(finite(rounded)));
   }
 
   /** {@code |actual - exact|} in float ulps of {@code max(1, |exact|)}, exact rounded to float. */
   static double floatLogUlps(float actual, BigDecimal exact) {
     float rounded = exact.floatValue();
-    return distance(actual, exact, rounded, Math.ulp(Math.max(1f, Math.abs(rounded))));
+    return distance(actual, exact, rounded, Math.ulp(Math.max(1f, Math.abs(finite(rounded)))));
+  }
+
+  /**
+   * The largest finite double of the sign of an infinite {@code rounded}, else {@code rounded}:
+   * an exact value beyond the range is measured in ulps of the range's end, so that the largest
+   * finite value, within the contract's ulps of it, passes as well as the infinity it rounds to.
+   */
+  private static double finite(double rounded) {
+    return Double.isInfinite(rounded) ? Math.copySign(Double.MAX_VALUE, rounded) : rounded;
+  }
+
+  /** {@link #finite(double)} for floats. */
+  private static float finite(float rounded) {
+    return Float.isInfinite(rounded) ? Math.copySign(Float.MAX_VALUE, rounded) : rounded;
   }
 
   private static double distance(double actual, BigDecimal exact, double rounded, double unit) {
-    if (Double.isNaN(actual) || Double.isInfinite(actual) || Double.isInfinite(rounded)) {
+    if (Double.isNaN(actual) || Double.isInfinite(actual)) {
       return actual == rounded ? 0.0 : Double.POSITIVE_INFINITY;
     }
     return new BigDecimal(actual)

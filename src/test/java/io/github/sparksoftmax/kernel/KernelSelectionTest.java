@@ -40,7 +40,7 @@ class KernelSelectionTest {
     List<String> lines = runProbe(ADD_VECTOR_MODULE);
     assertEquals("simd=true", lines.get(0));
     int k = KernelSelectionProbe.ROW.length;
-    SoftmaxKernelTest.assertWithinContract(
+    Contract.assertWithinContract(
         ExactSoftmax.of(KernelSelectionProbe.ROW, KernelSelectionProbe.TEMPERATURE),
         values(lines, 1, k), values(lines, 1 + k, k), "SIMD kernel in a forked JVM");
   }

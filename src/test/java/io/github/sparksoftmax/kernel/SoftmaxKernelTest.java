@@ -3,15 +3,13 @@ package io.github.sparksoftmax.kernel;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ch.obermuhlner.math.big.BigDecimalMath;
-import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,10 +25,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SoftmaxKernelTest {
 
-  private static final double PROBABILITY_ULPS = 4;
-  private static final double SUBNORMAL_MIN_VALUES = 2;
-  private static final double LOG_PROBABILITY_ULPS = 4;
-  private static final double FLOAT_ULPS = 1;
 
   private static final double INF = Double.POSITIVE_INFINITY;
   private static final double NEG_INF = Double.NEGATIVE_INFINITY;
@@ -44,38 +38,31 @@ class SoftmaxKernelTest {
   private static final double MIN_TEMPERATURE = 0.01;
   private static final double MAX_TEMPERATURE = 1e6;
 
+  /**
+   * Random rows through the kernel as callers reach it (rows of 8 or more through the SIMD kernel
+   * here) and through the scalar kernel on its own, as executors without the vector module run
+   * it, into outputs filled with NaN beforehand so that no value is left over from another call.
+   */
   @Test
   void randomRowsMeetTheAccuracyContract() {
     Random random = new Random(SEED);
-    Worst probabilities = new Worst();
-    Worst subnormals = new Worst();
-    Worst logProbabilities = new Worst();
+    Errors kernel = new Errors();
+    Errors scalar = new Errors();
+    Errors naive = new Errors();
     Worst floats = new Worst();
     Worst floatLogs = new Worst();
-    Worst naiveProbabilities = new Worst();
-    Worst naiveSubnormals = new Worst();
-    Worst naiveLogProbabilities = new Worst();
     for (int row = 0; row < RANDOM_ROWS; row++) {
       // Every other row holds float values, so that one reference serves both paths.
       boolean floatRow = row % 2 == 1;
       double[] logits = randomRow(random, floatRow);
       double temperature = randomTemperature(random);
       ExactSoftmax exact = ExactSoftmax.of(logits, temperature);
-      double[] p = softmax(logits, temperature, false);
-      double[] logP = softmax(logits, temperature, true);
-      double[] naiveP = naiveSoftmax(logits, temperature, false);
-      double[] naiveLogP = naiveSoftmax(logits, temperature, true);
-      for (int i = 0; i < logits.length; i++) {
-        if (isSubnormal(exact.probability(i))) {
-          subnormals.record(exact.probabilityUlps(i, p[i]), row, i);
-          naiveSubnormals.record(exact.probabilityUlps(i, naiveP[i]), row, i);
-        } else {
-          probabilities.record(exact.probabilityUlps(i, p[i]), row, i);
-          naiveProbabilities.record(exact.probabilityUlps(i, naiveP[i]), row, i);
-        }
-        logProbabilities.record(exact.logProbabilityUlps(i, logP[i]), row, i);
-        naiveLogProbabilities.record(exact.logProbabilityUlps(i, naiveLogP[i]), row, i);
-      }
+      kernel.record(exact, softmax(logits, temperature, false), softmax(logits, temperature, true),
+          row);
+      scalar.record(exact, scalarSoftmax(logits, temperature, false),
+          scalarSoftmax(logits, temperature, true), row);
+      naive.record(exact, naiveSoftmax(logits, temperature, false),
+          naiveSoftmax(logits, temperature, true), row);
       if (floatRow) {
         float[] floatLogits = toFloats(logits);
         float[] floatP = softmax(floatLogits, temperature, false);
@@ -87,19 +74,21 @@ class SoftmaxKernelTest {
       }
     }
     System.out.printf(Locale.ROOT,
-        "Softmax kernel worst errors on %d random rows (naive softmax in brackets):%n"
-            + "  probabilities: %.2f ulps [%.1f]; subnormal ones: %.2f Double.MIN_VALUE [%.1f]%n"
-            + "  log-probabilities: %.2f ulps of max(1, |exact|) [%.1f]%n"
+        "Softmax kernel worst errors on %d random rows (scalar kernel alone, then naive softmax,"
+            + " in brackets):%n"
+            + "  probabilities: %.2f ulps [%.2f, %.1f]; subnormal ones: %.2f Double.MIN_VALUE"
+            + " [%.2f, %.1f]%n"
+            + "  log-probabilities: %.2f ulps of max(1, |exact|) [%.2f, %.1f]%n"
             + "  float path: probabilities %.2f float ulps, log-probabilities %.2f%n",
-        RANDOM_ROWS, probabilities.error, naiveProbabilities.error, subnormals.error,
-        naiveSubnormals.error, logProbabilities.error, naiveLogProbabilities.error, floats.error,
-        floatLogs.error);
+        RANDOM_ROWS, kernel.probabilities.error, scalar.probabilities.error,
+        naive.probabilities.error, kernel.subnormals.error, scalar.subnormals.error,
+        naive.subnormals.error, kernel.logProbabilities.error, scalar.logProbabilities.error,
+        naive.logProbabilities.error, floats.error, floatLogs.error);
     assertAll(
-        () -> probabilities.assertAtMost(PROBABILITY_ULPS, "probability ulps"),
-        () -> subnormals.assertAtMost(SUBNORMAL_MIN_VALUES, "subnormal probability error"),
-        () -> logProbabilities.assertAtMost(LOG_PROBABILITY_ULPS, "log-probability ulps"),
-        () -> floats.assertAtMost(FLOAT_ULPS, "float probability ulps"),
-        () -> floatLogs.assertAtMost(FLOAT_ULPS, "float log-probability ulps"));
+        () -> kernel.assertWithinContract("kernel"),
+        () -> scalar.assertWithinContract("scalar kernel"),
+        () -> floats.assertAtMost(Contract.FLOAT_ULPS, "float probability ulps"),
+        () -> floatLogs.assertAtMost(Contract.FLOAT_ULPS, "float log-probability ulps"));
   }
 
   @Test
@@ -110,6 +99,23 @@ class SoftmaxKernelTest {
     }
     double max = Double.MAX_VALUE;
     assertMatchesReference(new double[] {max, -max, 0}, max);
+  }
+
+  /**
+   * A gap {@code x - max} near {@code -Double.MAX_VALUE}, whose TwoSum error term overflowed: the
+   * log-probability was NaN (issue #22), rows short and long, at temperatures on both sides of 1.
+   */
+  @Test
+  void logSoftmaxOfAGapNearTheEndOfTheDoubleRange() {
+    double[] pair = {5.751019143863584E307, Double.MAX_VALUE};
+    // Long enough for the SIMD kernel; one gap beyond the double range, the others just inside.
+    double[] wide = new double[19];
+    Arrays.setAll(wide, i -> i % 3 == 0 ? pair[0] : Double.MAX_VALUE - (i - 1) * 0x1p971);
+    wide[7] = -0.5 * Double.MAX_VALUE;
+    for (double temperature : new double[] {1, 0.75, 2, 1e10}) {
+      assertMatchesReference(pair, temperature);
+      assertMatchesReference(wide, temperature);
+    }
   }
 
   @Test
@@ -164,22 +170,11 @@ class SoftmaxKernelTest {
   void positiveInfinitiesShareTheMassEqually() {
     double[] two = {INF, 3, INF, NEG_INF};
     assertArrayEquals(new double[] {0.5, 0, 0.5, 0}, softmax(two, 2, false), 0.0);
-    double[] twoLog = softmax(two, 2, true);
-    assertLogWithinContract(minusLog(2), twoLog[0]);
-    assertEquals(NEG_INF, twoLog[1]);
-    assertLogWithinContract(minusLog(2), twoLog[2]);
-    assertEquals(NEG_INF, twoLog[3]);
-
+    Contract.assertSoftmax(two, 2, true, softmax(two, 2, true), "two infinities, log");
     double[] three = {INF, INF, 0, INF};
-    double[] threeP = softmax(three, 1, false);
-    double[] threeLog = softmax(three, 1, true);
-    BigDecimal third = BigDecimal.ONE.divide(BigDecimal.valueOf(3), ExactSoftmax.PRECISION);
-    for (int i : new int[] {0, 1, 3}) {
-      assertWithin(PROBABILITY_ULPS, ExactSoftmax.ulps(threeP[i], third), () -> "1/3 at " + i);
-      assertLogWithinContract(minusLog(3), threeLog[i]);
+    for (boolean logSpace : new boolean[] {false, true}) {
+      Contract.assertSoftmax(three, 1, logSpace, softmax(three, 1, logSpace), "three infinities");
     }
-    assertEquals(0.0, threeP[2], 0.0);
-    assertEquals(NEG_INF, threeLog[2]);
   }
 
   @Test
@@ -286,24 +281,50 @@ class SoftmaxKernelTest {
     double[] twoInfinitiesValues = {INF, NEG_INF, INF};
     assertArrayEquals(
         new double[] {0.5, 0, 0, 0.5}, sparse(4, twoInfinities, twoInfinitiesValues, false), 0.0);
-    double[] sharedLog = sparse(4, twoInfinities, twoInfinitiesValues, true);
-    assertLogWithinContract(minusLog(2), sharedLog[0]);
-    assertEquals(NEG_INF, sharedLog[1]);
-    assertEquals(NEG_INF, sharedLog[2]);
-    assertLogWithinContract(minusLog(2), sharedLog[3]);
+    Contract.assertSoftmax(new double[] {INF, 0, NEG_INF, INF}, 1, true,
+        sparse(4, twoInfinities, twoInfinitiesValues, true), "sparse, two infinities, log");
 
     for (boolean logSpace : new boolean[] {false, true}) {
       double[] out = new double[4];
       RowStatus status =
           Softmax.softmaxSparse(4, new int[] {1}, new double[] {Double.NaN}, 1, logSpace, out);
       assertEquals(RowStatus.NAN_ENTRY, status);
-      assertAllNan(out);
+      Contract.assertAllNaN(out, "invalid row");
       out = new double[2];
       status = Softmax.softmaxSparse(2, new int[] {0, 1}, new double[] {NEG_INF, NEG_INF}, 1,
           logSpace, out);
       assertEquals(RowStatus.ALL_NEGATIVE_INFINITY, status);
-      assertAllNan(out);
+      Contract.assertAllNaN(out, "invalid row");
     }
+  }
+
+  @Test
+  void malformedSparseRowsAreRejectedBeforeAnythingIsWritten() {
+    Object[][] rows = {
+        {3, new int[] {-1, 1}, 2, "index -1 (at position 0) is negative"},
+        {3, new int[] {0, 5}, 2, "index 5 (at position 1) is not below the size 3"},
+        {3, new int[] {3}, 1, "index 3 (at position 0) is not below the size 3"},
+        {-2, new int[0], 0, "its size -2 is negative"},
+        {4, new int[] {2, 1}, 2, "index 1 (at position 1) does not exceed the index before it, 2"},
+        {4, new int[] {1, 1}, 2, "index 1 (at position 1) does not exceed the index before it, 1"},
+        {4, new int[] {0, 1}, 1, "it has 2 indices but 1 values"},
+    };
+    for (Object[] row : rows) {
+      int size = (int) row[0];
+      int[] indices = (int[]) row[1];
+      double[] values = new double[(int) row[2]];
+      String problem = (String) row[3];
+      assertEquals(problem, Softmax.sparseRowProblem(size, indices, values.length));
+      double[] out = new double[8];
+      Arrays.fill(out, 42.0);
+      MalformedSparseRowException e = assertThrows(MalformedSparseRowException.class,
+          () -> Softmax.softmaxSparse(size, indices, values, 1, false, out, 2));
+      assertEquals(problem, e.problem());
+      assertEquals("malformed sparse row: " + problem, e.getMessage());
+      assertTrue(Arrays.stream(out).allMatch(v -> v == 42.0), problem);
+    }
+    assertNull(Softmax.sparseRowProblem(3, new int[] {0, 2}, 2));
+    assertNull(Softmax.sparseRowProblem(0, new int[0], 0));
   }
 
   @Test
@@ -330,7 +351,7 @@ class SoftmaxKernelTest {
     double[] logP = original.clone();
     assertEquals(RowStatus.VALID, Softmax.softmax(p, 0.7, false, p));
     assertEquals(RowStatus.VALID, Softmax.softmax(logP, 0.7, true, logP));
-    assertWithinContract(ExactSoftmax.of(original, 0.7), p, logP, "in place");
+    Contract.assertWithinContract(ExactSoftmax.of(original, 0.7), p, logP, "in place");
 
     double[] infinities = {INF, 1, INF};
     assertEquals(RowStatus.VALID, Softmax.softmax(infinities, 1, false, infinities));
@@ -341,12 +362,12 @@ class SoftmaxKernelTest {
     float[] floatLogP = floatOriginal.clone();
     assertEquals(RowStatus.VALID, Softmax.softmax(floatP, 0.7, false, floatP));
     assertEquals(RowStatus.VALID, Softmax.softmax(floatLogP, 0.7, true, floatLogP));
-    ExactSoftmax exact = ExactSoftmax.of(toDoubles(floatOriginal), 0.7);
-    assertFloatsWithinContract(exact, floatP, floatLogP, "float in place");
+    Contract.assertFloatSoftmax(floatOriginal, 0.7, false, floatP, "float in place");
+    Contract.assertFloatSoftmax(floatOriginal, 0.7, true, floatLogP, "float in place, log");
 
     float[] invalid = {1, Float.NaN};
     assertEquals(RowStatus.NAN_ENTRY, Softmax.softmax(invalid, 1, false, invalid));
-    assertAllNan(toDoubles(invalid));
+    Contract.assertAllNaN(toDoubles(invalid), "invalid row");
   }
 
   @Test
@@ -438,7 +459,7 @@ class SoftmaxKernelTest {
     ExactSoftmax exact = ExactSoftmax.of(logits, temperature);
     double[] p = softmax(logits, temperature, false);
     double[] logP = softmax(logits, temperature, true);
-    assertWithinContract(exact, p, logP, Arrays.toString(logits) + " / " + temperature);
+    Contract.assertWithinContract(exact, p, logP, Arrays.toString(logits) + " / " + temperature);
   }
 
   /** Both spaces of the sparse kernel, against the reference for the dense row. */
@@ -455,47 +476,16 @@ class SoftmaxKernelTest {
     assertEquals(RowStatus.VALID, status, row);
     status = Softmax.softmaxSparse(size, indices, values, temperature, true, logP);
     assertEquals(RowStatus.VALID, status, row);
-    assertWithinContract(ExactSoftmax.of(dense, temperature), p, logP, row);
+    Contract.assertWithinContract(ExactSoftmax.of(dense, temperature), p, logP, row);
   }
 
   /** Both spaces of the float kernel, against the reference for the widened row. */
   private static void assertFloatMatchesReference(float[] logits, double temperature) {
-    ExactSoftmax exact = ExactSoftmax.of(toDoubles(logits), temperature);
-    float[] p = softmax(logits, temperature, false);
-    float[] logP = softmax(logits, temperature, true);
-    assertFloatsWithinContract(exact, p, logP, Arrays.toString(logits) + " / " + temperature);
-  }
-
-  /** Also used by {@link VectorSoftmaxTest}: one statement of the contract for both kernels. */
-  static void assertWithinContract(ExactSoftmax exact, double[] p, double[] logP, String row) {
-    for (int i = 0; i < exact.size(); i++) {
-      int at = i;
-      double bound = isSubnormal(exact.probability(i)) ? SUBNORMAL_MIN_VALUES : PROBABILITY_ULPS;
-      assertWithin(bound, exact.probabilityUlps(i, p[i]),
-          () -> row + " [" + at + "]: p " + p[at] + ", exact " + exact.probability(at));
-      assertWithin(LOG_PROBABILITY_ULPS, exact.logProbabilityUlps(i, logP[i]),
-          () -> row + " [" + at + "]: log p " + logP[at] + ", exact " + exact.logProbability(at));
+    String row = Arrays.toString(logits) + " / " + temperature;
+    for (boolean logSpace : new boolean[] {false, true}) {
+      Contract.assertFloatSoftmax(logits, temperature, logSpace,
+          softmax(logits, temperature, logSpace), row);
     }
-  }
-
-  private static void assertFloatsWithinContract(
-      ExactSoftmax exact, float[] p, float[] logP, String row) {
-    for (int i = 0; i < exact.size(); i++) {
-      int at = i;
-      assertWithin(FLOAT_ULPS, exact.floatProbabilityUlps(i, p[i]),
-          () -> row + " [" + at + "]: p " + p[at] + ", exact " + exact.probability(at));
-      assertWithin(FLOAT_ULPS, exact.floatLogProbabilityUlps(i, logP[i]),
-          () -> row + " [" + at + "]: log p " + logP[at] + ", exact " + exact.logProbability(at));
-    }
-  }
-
-  private static void assertLogWithinContract(BigDecimal exact, double actual) {
-    assertWithin(LOG_PROBABILITY_ULPS, ExactSoftmax.logUlps(actual, exact),
-        () -> "log p " + actual + ", exact " + exact);
-  }
-
-  private static void assertWithin(double bound, double error, Supplier<String> what) {
-    assertTrue(error <= bound, () -> what.get() + ": off by " + error + " (bound " + bound + ")");
   }
 
   /** The row is rejected with {@code status} and every output is NaN, in every path and space. */
@@ -503,30 +493,24 @@ class SoftmaxKernelTest {
     for (boolean logSpace : new boolean[] {false, true}) {
       double[] out = new double[logits.length];
       assertEquals(status, Softmax.softmax(logits, 1, logSpace, out));
-      assertAllNan(out);
+      Contract.assertAllNaN(out, "invalid row");
       float[] floatOut = new float[logits.length];
       assertEquals(status, Softmax.softmax(toFloats(logits), 1, logSpace, floatOut));
-      assertAllNan(toDoubles(floatOut));
+      Contract.assertAllNaN(toDoubles(floatOut), "invalid row");
     }
-  }
-
-  private static void assertAllNan(double[] out) {
-    for (double v : out) {
-      assertTrue(Double.isNaN(v), () -> Arrays.toString(out) + " should be all NaN");
-    }
-  }
-
-  private static BigDecimal minusLog(int count) {
-    return BigDecimalMath.log(BigDecimal.valueOf(count), ExactSoftmax.PRECISION).negate();
-  }
-
-  private static boolean isSubnormal(double exactProbability) {
-    return exactProbability < Double.MIN_NORMAL;
   }
 
   private static double[] softmax(double[] logits, double temperature, boolean logSpace) {
     double[] out = new double[logits.length];
     assertEquals(RowStatus.VALID, Softmax.softmax(logits, temperature, logSpace, out));
+    return out;
+  }
+
+  /** The scalar kernel alone, into an output of NaN. */
+  private static double[] scalarSoftmax(double[] logits, double temperature, boolean logSpace) {
+    double[] out = new double[logits.length];
+    Arrays.fill(out, Double.NaN);
+    assertEquals(RowStatus.VALID, Softmax.scalarSoftmax(logits, temperature, logSpace, out, 0));
     return out;
   }
 
@@ -601,6 +585,30 @@ class SoftmaxKernelTest {
       doubles[i] = values[i];
     }
     return doubles;
+  }
+
+  /** The largest errors of one way of computing softmax, by the contract's categories. */
+  private static final class Errors {
+    private final Worst probabilities = new Worst();
+    private final Worst subnormals = new Worst();
+    private final Worst logProbabilities = new Worst();
+
+    void record(ExactSoftmax exact, double[] p, double[] logP, int row) {
+      for (int i = 0; i < exact.size(); i++) {
+        Worst category = Contract.isSubnormal(exact.probability(i)) ? subnormals : probabilities;
+        category.record(exact.probabilityUlps(i, p[i]), row, i);
+        logProbabilities.record(exact.logProbabilityUlps(i, logP[i]), row, i);
+      }
+    }
+
+    void assertWithinContract(String what) {
+      assertAll(
+          () -> probabilities.assertAtMost(Contract.PROBABILITY_ULPS, what + " probability ulps"),
+          () -> subnormals.assertAtMost(Contract.SUBNORMAL_MIN_VALUES,
+              what + " subnormal probability error"),
+          () -> logProbabilities.assertAtMost(Contract.LOG_PROBABILITY_ULPS,
+              what + " log-probability ulps"));
+    }
   }
 
   /** The largest error seen in one category, and where; a NaN error counts as the largest. */

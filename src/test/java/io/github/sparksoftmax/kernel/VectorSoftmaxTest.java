@@ -52,7 +52,7 @@ class VectorSoftmaxTest {
       }
       double shift = round % 2 == 0 ? 0.0 : -random.nextDouble(0.0, 1.0);
       double[] terms = new double[k];
-      VectorSoftmax.sumOfExponentials(x, 1.0, shift, 1.0, terms, 0);
+      VectorSoftmax.sumOfExponentials(x, 1.0, shift, 1.0, terms, 0, 0.0);
       for (int i = 0; i < k; i++) {
         double hi = x[i] + shift;
         double lo = Softmax.twoSumError(x[i], shift, hi);
@@ -60,7 +60,7 @@ class VectorSoftmaxTest {
             Double.doubleToRawLongBits(terms[i]), "exp(" + hi + " + " + lo + ")");
       }
       double t = random.nextDouble(0.1, 0.9);
-      VectorSoftmax.sumOfExponentials(x, 1.0, shift, t, terms, 0);
+      VectorSoftmax.sumOfExponentials(x, 1.0, shift, t, terms, 0, 0.0);
       for (int i = 0; i < k; i++) {
         double gap = x[i] + shift;
         double hi = gap * (1.0 / t);
@@ -68,6 +68,34 @@ class VectorSoftmaxTest {
         assertEquals(Double.doubleToRawLongBits(Exp.exp(hi, lo)),
             Double.doubleToRawLongBits(terms[i]),
             "exp(" + hi + " + " + lo + ") at t " + t);
+      }
+    }
+  }
+
+  /**
+   * Where the other classes add little to the normaliser, the top class's log-probability is
+   * tiny, and both kernels keep it within 4 ulps of itself, not only of 1 (the SIMD kernel took
+   * the log of the rounded sum and gave 0: found by the Spark fuzz suite).
+   */
+  @Test
+  void theTopClassKeepsTheRelativeAccuracyOfItsLogProbability() {
+    double[][] rows = {
+        {11, 7, 1, 19, -9, -14, -7, 2, 9},
+        {0, -40, -41.5, -45, -50, -60, -70, -80, -90, -100, -110, -120, -130},
+        {3, 3 - 1e-3, -700, -700, -700, -700, -700, -700}};
+    double[] temperatures = {0.1, 1, 1e-3};
+    for (int r = 0; r < rows.length; r++) {
+      double[] row = rows[r];
+      ExactSoftmax exact = ExactSoftmax.of(row, temperatures[r]);
+      int top = Softmax.argmax(row);
+      double[] simdOut = filled(row.length, Double.NaN);
+      assertTrue(simd.trySoftmax(row, temperatures[r], true, simdOut, 0));
+      double[] scalarOut = filled(row.length, Double.NaN);
+      Softmax.scalarSoftmax(row, temperatures[r], true, scalarOut, 0);
+      for (double[] out : new double[][] {simdOut, scalarOut}) {
+        double error = exact.logProbabilityRelativeUlps(top, out[top]);
+        assertTrue(error <= 4, Arrays.toString(row) + ": log p " + out[top] + ", exact "
+            + exact.logProbability(top) + ", off by " + error + " ulps of itself");
       }
     }
   }
@@ -170,7 +198,10 @@ class VectorSoftmaxTest {
   }
 
   static Stream<Arguments> rowsTheSimdKernelComputes() {
-    double[] spreadAtBothEnds = {-1e308, 3.0, 1e308, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5, -2.0};
+    // The maximum stays below 2^1023 (about 8.99e307): the kernel declines larger ones at t <= 1.
+    double[] spreadAtBothEnds =
+        {-Double.MAX_VALUE, 3.0, 8e307, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5, -2.0};
+    double[] maximumInTheTopBinade = {-1e308, 3.0, 1e308, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5, -2.0};
     return Stream.of(
         Arguments.of("-Infinity in the vector part and the tail",
             new double[] {NEG_INF, 1, 2, 3, NEG_INF, 5, 6, 7, 8, NEG_INF, 10}, 1.0),
@@ -182,12 +213,22 @@ class VectorSoftmaxTest {
         Arguments.of("gap beyond the double range at t<1", spreadAtBothEnds, 0.5),
         Arguments.of("gap beyond the double range at t>1", spreadAtBothEnds, 2.0),
         Arguments.of("gap beyond the double range at t>>1", spreadAtBothEnds, 1e308),
+        Arguments.of("maximum in the top binade at t>1", maximumInTheTopBinade, 2.0),
         Arguments.of("large logits that round when shifted", new double[] {1e15, 1e15 + 1, 1e15 - 3,
             1e15 + 0.5, 1e15 - 2, 1e15 + 2, 1e15, 1e15 - 1, 1e15 + 3}, 1.0),
         Arguments.of("huge temperature", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1e300),
         Arguments.of("tiny temperature",
             new double[] {1, 1 + 1e-12, 1 - 1e-12, 1, 1, 0, 0, 0, 2e-12}, 1e-12),
-        Arguments.of("equal logits", new double[17], 1.0));
+        Arguments.of("equal logits", new double[17], 1.0),
+        // Log-probabilities within an ulp of -Double.MAX_VALUE, which the SIMD kernel gave as
+        // -Infinity (found by the Spark fuzz suite): gap (1/t) overflowed where gap / t did not.
+        Arguments.of("log-probability at the end of the range, t<1",
+            withAt(9, 3, -1.7976931348623155E308), 0.9999999999999999),
+        Arguments.of("log-probability at the end of the range, t>1", new double[] {
+            -1.0000000000000078E300, Double.MAX_VALUE, 1.0000000000008152E300, -1.0002110893889724E300,
+            1.0000000003645509E300, 1.7976931348623155E308, -1.7976931348623155E308,
+            1.000000000000141E300, -1.000000000007615E300, 1.7976931348623155E308,
+            -1.0000000000444914E300, 1.0000000000000047E300}, 1.9999999999999998));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -205,6 +246,9 @@ class VectorSoftmaxTest {
         Arguments.of("+Infinity", withAt(12, 3, POS_INF), 1.0),
         Arguments.of("+Infinity in the tail", withAt(9, 8, POS_INF), 2.0),
         Arguments.of("all -Infinity", filled(10, NEG_INF), 1.0),
+        Arguments.of("maximum in the top binade at t=1",
+            new double[] {-1e308, 3.0, 1e308, 2.0, -5.0, 1.0, 0.0, -1.0, 7.5}, 1.0),
+        Arguments.of("maximum in the top binade at t<1", withAt(9, 4, 0x1p1023), 0.5),
         Arguments.of("subnormal temperature", new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1e-310));
   }
 
@@ -254,17 +298,22 @@ class VectorSoftmaxTest {
     }
   }
 
-  /** Both spaces of both kernels on a row the SIMD kernel accepts, against the reference. */
+  /**
+   * Both spaces of both kernels on a row the SIMD kernel accepts, against the reference, each
+   * kernel writing into outputs of NaN of its own.
+   */
   private void assertBothKernelsWithinContract(double[] row, double t) {
     ExactSoftmax exact = ExactSoftmax.of(row, t);
-    double[] p = new double[row.length];
-    double[] logP = new double[row.length];
+    double[] p = filled(row.length, Double.NaN);
+    double[] logP = filled(row.length, Double.NaN);
     assertTrue(simd.trySoftmax(row, t, false, p, 0));
     assertTrue(simd.trySoftmax(row, t, true, logP, 0));
-    SoftmaxKernelTest.assertWithinContract(exact, p, logP, "SIMD kernel");
-    assertEquals(RowStatus.VALID, Softmax.scalarSoftmax(row, t, false, p, 0));
-    assertEquals(RowStatus.VALID, Softmax.scalarSoftmax(row, t, true, logP, 0));
-    SoftmaxKernelTest.assertWithinContract(exact, p, logP, "scalar kernel");
+    Contract.assertWithinContract(exact, p, logP, "SIMD kernel");
+    double[] scalarP = filled(row.length, Double.NaN);
+    double[] scalarLogP = filled(row.length, Double.NaN);
+    assertEquals(RowStatus.VALID, Softmax.scalarSoftmax(row, t, false, scalarP, 0));
+    assertEquals(RowStatus.VALID, Softmax.scalarSoftmax(row, t, true, scalarLogP, 0));
+    Contract.assertWithinContract(exact, scalarP, scalarLogP, "scalar kernel");
   }
 
   private static double[] withAt(int length, int index, double value) {

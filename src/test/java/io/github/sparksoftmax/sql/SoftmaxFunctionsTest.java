@@ -1,12 +1,14 @@
 package io.github.sparksoftmax.sql;
 
-import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.FLOAT_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.LOG_PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
+import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLED_LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.SPARSE_ROW;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertFloatSoftmax;
 import static io.github.sparksoftmax.sql.SqlTestRows.assertQueryFailsWith;
 import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertSoftmax;
 import static io.github.sparksoftmax.sql.SqlTestRows.nans;
+import static io.github.sparksoftmax.sql.SqlTestRows.sqlArray;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -52,18 +54,18 @@ class SoftmaxFunctionsTest extends LocalSparkTest {
   @Test
   void softmaxOfEachInputTypeMatchesTheKnownValues() {
     Row row = row("SELECT softmax(vec), softmax(dbl), softmax(flt) FROM logits WHERE id = 1");
-    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
-    assertRow(PROBABILITIES, row.get(2), FLOAT_TOLERANCE);
+    assertSoftmax(LOGITS, 1, false, row.get(0));
+    assertSoftmax(LOGITS, 1, false, row.get(1));
+    assertFloatSoftmax(LOGITS, 1, false, row.get(2));
   }
 
   @Test
   void logSoftmaxOfEachInputTypeMatchesTheKnownValues() {
     Row row = row(
         "SELECT log_softmax(vec), log_softmax(dbl), log_softmax(flt) FROM logits WHERE id = 1");
-    assertRow(LOG_PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(LOG_PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
-    assertRow(LOG_PROBABILITIES, row.get(2), FLOAT_TOLERANCE);
+    assertSoftmax(LOGITS, 1, true, row.get(0));
+    assertSoftmax(LOGITS, 1, true, row.get(1));
+    assertFloatSoftmax(LOGITS, 1, true, row.get(2));
   }
 
   @Test
@@ -85,11 +87,9 @@ class SoftmaxFunctionsTest extends LocalSparkTest {
   @Test
   void sparseVectorGivesTheDenseSoftmax() {
     Row row = row("SELECT softmax(vec), log_softmax(vec) FROM logits WHERE id = 6");
-    double[] expected = {1.0 / 7, 2.0 / 7, 1.0 / 7, 3.0 / 7};
     assertTrue(row.get(0) instanceof org.apache.spark.ml.linalg.DenseVector);
-    assertRow(expected, row.get(0), DOUBLE_TOLERANCE);
-    double[] expectedLog = {-Math.log(7), Math.log(2.0 / 7), -Math.log(7), Math.log(3.0 / 7)};
-    assertRow(expectedLog, row.get(1), DOUBLE_TOLERANCE);
+    assertSoftmax(SPARSE_ROW, 1, false, row.get(0));
+    assertSoftmax(SPARSE_ROW, 1, true, row.get(1));
   }
 
   @Test
@@ -106,35 +106,50 @@ class SoftmaxFunctionsTest extends LocalSparkTest {
     Row row = row("SELECT size(dbl), softmax(vec), softmax(dbl), log_softmax(flt) FROM logits"
         + " WHERE id = " + id);
     double[] expected = nans(row.getInt(0));
-    assertRow(expected, row.get(1), 0.0);
-    assertRow(expected, row.get(2), 0.0);
-    assertRow(expected, row.get(3), 0.0);
+    assertRow(expected, row.get(1));
+    assertRow(expected, row.get(2));
+    assertRow(expected, row.get(3));
   }
 
   @Test
   void nullEntryMakesTheRowInvalid() {
     Row row = row("SELECT softmax(dbl), log_softmax(flt) FROM logits WHERE id = 6");
-    assertRow(nans(2), row.get(0), 0.0);
-    assertRow(nans(2), row.get(1), 0.0);
+    assertRow(nans(2), row.get(0));
+    assertRow(nans(2), row.get(1));
   }
 
   @Test
   void emptyRowGivesEmptyRow() {
     Row row = row("SELECT softmax(vec), softmax(dbl), log_softmax(flt) FROM logits WHERE id = 4");
     for (int i = 0; i < 3; i++) {
-      assertRow(new double[0], row.get(i), 0.0);
+      assertRow(new double[0], row.get(i));
     }
   }
 
   @Test
   void infiniteEntriesFollowTheKernel() {
-    Row row = row("SELECT softmax(array(double('-Infinity'), 0D, ln(3D))),"
-        + " log_softmax(array(double('-Infinity'), 0D, ln(3D))),"
-        + " softmax(array(double('Infinity'), 0D, double('Infinity')))");
-    assertRow(new double[] {0.0, 0.25, 0.75}, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(new double[] {Double.NEGATIVE_INFINITY, -Math.log(4), Math.log(0.75)}, row.get(1),
-        DOUBLE_TOLERANCE);
-    assertRow(new double[] {0.5, 0.0, 0.5}, row.get(2), 0.0);
+    double[] negative = {Double.NEGATIVE_INFINITY, 0, Math.log(3)};
+    double[] positive = {Double.POSITIVE_INFINITY, 0, Double.POSITIVE_INFINITY};
+    Row row = row("SELECT softmax(" + sqlArray(negative) + "), log_softmax(" + sqlArray(negative)
+        + "), softmax(" + sqlArray(positive) + "), log_softmax(" + sqlArray(positive) + ")");
+    assertSoftmax(negative, 1, false, row.get(0));
+    assertSoftmax(negative, 1, true, row.get(1));
+    assertSoftmax(positive, 1, false, row.get(2));
+    assertSoftmax(positive, 1, true, row.get(3));
+  }
+
+  /**
+   * Issue #22: a valid row whose gap {@code x - max} is near {@code -Double.MAX_VALUE} gave NaN
+   * in log space, at temperature 1 and 1e10.
+   */
+  @Test
+  void logSoftmaxOfHugeLogitsIsWithinTheContract() {
+    double[] huge = {5.751019143863584E307, Double.MAX_VALUE};
+    Row row = row("SELECT log_softmax(" + sqlArray(huge) + "), log_softmax(" + sqlArray(huge)
+        + ", 1e10D), softmax(" + sqlArray(huge) + ")");
+    assertSoftmax(huge, 1, true, row.get(0));
+    assertSoftmax(huge, 1e10, true, row.get(1));
+    assertSoftmax(huge, 1, false, row.get(2));
   }
 
   @ParameterizedTest(name = "temperature {0}")
@@ -142,9 +157,9 @@ class SoftmaxFunctionsTest extends LocalSparkTest {
   void numericTemperatureOfAnyTypeDividesTheLogits(String temperature) {
     Row row = row("SELECT softmax(vec, " + temperature + "), softmax(dbl, " + temperature + "),"
         + " log_softmax(flt, " + temperature + ") FROM logits WHERE id = 7");
-    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
-    assertRow(LOG_PROBABILITIES, row.get(2), FLOAT_TOLERANCE);
+    assertSoftmax(DOUBLED_LOGITS, 2, false, row.get(0));
+    assertSoftmax(DOUBLED_LOGITS, 2, false, row.get(1));
+    assertFloatSoftmax(DOUBLED_LOGITS, 2, true, row.get(2));
   }
 
   @Test
@@ -152,15 +167,15 @@ class SoftmaxFunctionsTest extends LocalSparkTest {
     double[] logits = {1.5, -2.25, 3.75, 0.125};
     String array = "array(1.5D, -2.25D, 3.75D, 0.125D)";
     Row row = row("SELECT softmax(" + array + ", 0.7), log_softmax(" + array + ", 0.7)");
-    assertRow(SqlTestRows.exact(logits, 0.7, false), row.get(0), DOUBLE_TOLERANCE);
-    assertRow(SqlTestRows.exact(logits, 0.7, true), row.get(1), 4 * DOUBLE_TOLERANCE);
+    assertSoftmax(logits, 0.7, false, row.get(0));
+    assertSoftmax(logits, 0.7, true, row.get(1));
   }
 
   @Test
   void temperatureMayVaryByRow() {
     // id - 5 is 2 on row 7, but no constant: the analyzer cannot check it, each row does.
     Row row = row("SELECT softmax(dbl, id - 5) FROM logits WHERE id = 7");
-    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
+    assertSoftmax(DOUBLED_LOGITS, 2, false, row.get(0));
   }
 
   @ParameterizedTest(name = "temperature {0}")
@@ -216,8 +231,8 @@ class SoftmaxFunctionsTest extends LocalSparkTest {
         .select(call_function("softmax", col("dbl")),
             call_function("log_softmax", col("flt"), lit(1)))
         .first();
-    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(LOG_PROBABILITIES, row.get(1), FLOAT_TOLERANCE);
+    assertSoftmax(LOGITS, 1, false, row.get(0));
+    assertFloatSoftmax(LOGITS, 1, true, row.get(1));
   }
 
   @Test
@@ -240,8 +255,8 @@ class SoftmaxFunctionsTest extends LocalSparkTest {
         .trigger(Trigger.AvailableNow()).start();
     query.awaitTermination();
     List<Row> rows = spark.sql("SELECT p FROM streamed_softmax ORDER BY id").collectAsList();
-    assertRow(PROBABILITIES, rows.get(0).get(0), DOUBLE_TOLERANCE);
-    assertRow(nans(3), rows.get(1).get(0), 0.0);
+    assertSoftmax(LOGITS, 1, false, rows.get(0).get(0));
+    assertRow(nans(3), rows.get(1).get(0));
     assertNull(rows.get(2).get(0));
   }
 }

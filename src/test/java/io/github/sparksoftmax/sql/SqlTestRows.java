@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.sparksoftmax.kernel.ExactSoftmax;
+import io.github.sparksoftmax.kernel.Contract;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -19,26 +19,19 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Logits whose softmax is known in closed form, the 40-digit reference for the rest, and
- * assertions that compare SQL results as arrays with a tolerance.
+ * Rows of logits for the SQL tests, and assertions that hold SQL results to the row contract
+ * ({@link Contract}) against the 40-digit reference.
  */
 public final class SqlTestRows {
 
-  /** {@code [0, ln 2, ln 3]}: its softmax is {@code [1/6, 2/6, 3/6]}. */
+  /** {@code [0, ln 2, ln 3]}: its softmax is about {@code [1/6, 2/6, 3/6]}. */
   public static final double[] LOGITS = {0.0, Math.log(2.0), Math.log(3.0)};
 
   /** {@link #LOGITS} times 2, whose softmax at temperature 2 is that of {@link #LOGITS}. */
   public static final double[] DOUBLED_LOGITS = {0.0, 2 * Math.log(2.0), 2 * Math.log(3.0)};
 
-  public static final double[] PROBABILITIES = {1.0 / 6, 2.0 / 6, 3.0 / 6};
-
-  public static final double[] LOG_PROBABILITIES = {-Math.log(6.0), -Math.log(3.0), -Math.log(2.0)};
-
-  /** A double result is within a few ulps of the exact value. */
-  public static final double DOUBLE_TOLERANCE = 1e-15;
-
-  /** A float result is the exact value rounded once, from float logits. */
-  public static final double FLOAT_TOLERANCE = 1e-7;
+  /** The sparse vector of row 6, {@code [0, ln 2, 0, ln 3]}, as a dense row. */
+  public static final double[] SPARSE_ROW = {0.0, Math.log(2.0), 0.0, Math.log(3.0)};
 
   private SqlTestRows() {}
 
@@ -63,7 +56,8 @@ public final class SqlTestRows {
             new float[] {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY}),
         RowFactory.create(4, Vectors.dense(new double[0]), new double[0], new float[0]),
         RowFactory.create(5, null, null, null),
-        RowFactory.create(6, Vectors.sparse(4, new int[] {1, 3}, new double[] {LOGITS[1], LOGITS[2]}),
+        RowFactory.create(6, Vectors.sparse(4, new int[] {1, 3},
+                new double[] {SPARSE_ROW[1], SPARSE_ROW[3]}),
             Arrays.asList(1.0, null), Arrays.asList(1.0f, null)),
         RowFactory.create(7, Vectors.dense(DOUBLED_LOGITS), DOUBLED_LOGITS,
             toFloats(DOUBLED_LOGITS)));
@@ -93,9 +87,48 @@ public final class SqlTestRows {
     return floats;
   }
 
-  /** Entry by entry within {@code tolerance}; NaN matches NaN and an infinity itself. */
-  public static void assertRow(double[] expected, Object actual, double tolerance) {
-    assertArrayEquals(expected, toDoubles(actual), tolerance);
+  /** Entry by entry, exactly; NaN matches NaN. */
+  public static void assertRow(double[] expected, Object actual) {
+    assertArrayEquals(expected, toDoubles(actual), 0.0);
+  }
+
+  /**
+   * A vector or {@code array<double>} result is the softmax (or log-softmax) of {@code logits} at
+   * {@code temperature}, within the contract.
+   */
+  public static void assertSoftmax(
+      double[] logits, double temperature, boolean logSpace, Object actual) {
+    Contract.assertSoftmax(logits, temperature, logSpace, toDoubles(actual),
+        Arrays.toString(logits) + " / " + temperature);
+  }
+
+  /**
+   * An {@code array<float>} result is the softmax (or log-softmax) of {@code logits}, rounded to
+   * floats as the column holds them, at {@code temperature}, within 1 float ulp.
+   */
+  public static void assertFloatSoftmax(
+      double[] logits, double temperature, boolean logSpace, Object actual) {
+    double[] values = toDoubles(actual);
+    float[] floats = new float[values.length];
+    for (int i = 0; i < floats.length; i++) {
+      floats[i] = (float) values[i];
+    }
+    Contract.assertFloatSoftmax(toFloats(logits), temperature, logSpace, floats,
+        Arrays.toString(logits) + " / " + temperature + " as floats");
+  }
+
+  /**
+   * A SQL array literal of doubles, {@code array(0.0D, ...)}, that reads back as exactly these
+   * doubles (SQL's own {@code ln} need not round as {@code Math.log} does).
+   */
+  public static String sqlArray(double... values) {
+    StringBuilder sql = new StringBuilder("array(");
+    for (int i = 0; i < values.length; i++) {
+      double v = values[i];
+      sql.append(i == 0 ? "" : ", ").append(Double.isFinite(v) ? v + "D"
+          : "double('" + (Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity") + "')");
+    }
+    return sql.append(')').toString();
   }
 
   /** Running the query fails, with {@code message} somewhere in the chain of causes. */
@@ -112,15 +145,5 @@ public final class SqlTestRows {
     double[] nans = new double[length];
     Arrays.fill(nans, Double.NaN);
     return nans;
-  }
-
-  /** The 40-digit reference ({@link ExactSoftmax}) rounded to doubles. */
-  public static double[] exact(double[] logits, double temperature, boolean logSpace) {
-    ExactSoftmax exact = ExactSoftmax.of(logits, temperature);
-    double[] values = new double[exact.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = logSpace ? exact.logProbability(i) : exact.probability(i);
-    }
-    return values;
   }
 }

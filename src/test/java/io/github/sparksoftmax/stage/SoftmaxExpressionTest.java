@@ -1,9 +1,9 @@
 package io.github.sparksoftmax.stage;
 
-import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
+import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLED_LOGITS;
 import static io.github.sparksoftmax.sql.SqlTestRows.assertQueryFailsWith;
-import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertSoftmax;
+import static io.github.sparksoftmax.sql.SqlTestRows.sqlArray;
 import static io.github.sparksoftmax.sql.SqlTestRows.toDoubles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,7 @@ import io.github.sparksoftmax.ExpectsTaskFailures;
 import io.github.sparksoftmax.JavaSerialization;
 import io.github.sparksoftmax.LocalSparkTest;
 import io.github.sparksoftmax.SoftmaxTransformer;
+import io.github.sparksoftmax.kernel.Contract;
 import io.github.sparksoftmax.sql.SoftmaxFunctions;
 import io.github.sparksoftmax.sql.SqlTestRows;
 import java.util.ArrayList;
@@ -43,14 +44,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that runs.
  */
 class SoftmaxExpressionTest extends LocalSparkTest {
-
-  private static final Map<String, String> COMPILED = Map.of(
-      "spark.sql.codegen.factoryMode", "CODEGEN_ONLY",
-      "spark.sql.codegen.wholeStage", "true",
-      "spark.sql.codegen.fallback", "false");
-  private static final Map<String, String> INTERPRETED = Map.of(
-      "spark.sql.codegen.factoryMode", "NO_CODEGEN",
-      "spark.sql.codegen.wholeStage", "false");
 
   @BeforeAll
   static void registerFunctions() {
@@ -133,20 +126,21 @@ class SoftmaxExpressionTest extends LocalSparkTest {
   void compiledCallGivesTheKnownValues() {
     Row row = rows(COMPILED,
         "SELECT softmax(vec), softmax(dbl, id - 5) FROM cached_logits WHERE id = 7").get(0);
-    assertRow(new double[] {1.0 / 14, 4.0 / 14, 9.0 / 14}, row.get(0), DOUBLE_TOLERANCE);
-    assertRow(PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
+    assertSoftmax(DOUBLED_LOGITS, 1, false, row.get(0));
+    assertSoftmax(DOUBLED_LOGITS, 2, false, row.get(1));
   }
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(booleans = {true, false})
   void resultsThatALambdaCollectsAreEachTheirOwn(boolean compiled) {
+    double[][] arrays = {{0, Math.log(3)}, {Math.log(3), 0}, {0, 0}};
     Row row = rows(compiled ? COMPILED : INTERPRETED,
-        "SELECT transform(array(array(0D, ln(3D)), array(ln(3D), 0D), array(0D, 0D)),"
-            + " a -> softmax(a)) FROM cached_logits WHERE id = 1").get(0);
+        "SELECT transform(array(" + sqlArray(arrays[0]) + ", " + sqlArray(arrays[1]) + ", "
+            + sqlArray(arrays[2]) + "), a -> softmax(a)) FROM cached_logits WHERE id = 1").get(0);
     List<Object> results = row.getList(0);
-    assertRow(new double[] {0.25, 0.75}, results.get(0), DOUBLE_TOLERANCE);
-    assertRow(new double[] {0.75, 0.25}, results.get(1), DOUBLE_TOLERANCE);
-    assertRow(new double[] {0.5, 0.5}, results.get(2), DOUBLE_TOLERANCE);
+    for (int i = 0; i < arrays.length; i++) {
+      assertSoftmax(arrays[i], 1, false, results.get(i));
+    }
   }
 
   @Test
@@ -158,8 +152,10 @@ class SoftmaxExpressionTest extends LocalSparkTest {
         new Object[] {UnsafeArrayData.fromPrimitiveArray(new double[] {0.0, Math.log(3.0)})}));
     ArrayData second = (ArrayData) call.eval(new GenericInternalRow(
         new Object[] {UnsafeArrayData.fromPrimitiveArray(new double[] {Math.log(3.0), 0.0})}));
-    assertArrayEquals(new double[] {0.25, 0.75}, first.toDoubleArray(), DOUBLE_TOLERANCE);
-    assertArrayEquals(new double[] {0.75, 0.25}, second.toDoubleArray(), DOUBLE_TOLERANCE);
+    Contract.assertProbabilities(new double[] {0.0, Math.log(3.0)}, 1, first.toDoubleArray(),
+        "first row");
+    Contract.assertProbabilities(new double[] {Math.log(3.0), 0.0}, 1, second.toDoubleArray(),
+        "second row");
   }
 
   @Test

@@ -2,10 +2,8 @@ package io.github.sparksoftmax;
 
 import static io.github.sparksoftmax.SoftmaxExtensionsProviderTest.KNOWN_ROW;
 import static io.github.sparksoftmax.SoftmaxExtensionsProviderTest.describe;
-import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.LOG_PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static io.github.sparksoftmax.sql.SqlTestRows.LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertSoftmax;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,12 +30,10 @@ class UserFunctionPrecedenceTest extends LocalSparkTest {
         userSession.sql("SELECT softmax(" + KNOWN_ROW + ")").first().getString(0));
     String description = describe(userSession, SoftmaxFunctions.SOFTMAX);
     assertFalse(description.contains(SoftmaxFunctions.class.getName()), description);
-    assertRow(LOG_PROBABILITIES,
-        userSession.sql("SELECT log_softmax(" + KNOWN_ROW + ")").first().get(0), DOUBLE_TOLERANCE);
+    assertSoftmax(LOGITS, 1.0, true, userSession.sql("SELECT log_softmax(" + KNOWN_ROW + ")").first().get(0));
 
     SparkSession otherSession = spark.newSession();
-    assertRow(PROBABILITIES, otherSession.sql("SELECT softmax(" + KNOWN_ROW + ")").first().get(0),
-        DOUBLE_TOLERANCE);
+    assertSoftmax(LOGITS, 1.0, false, otherSession.sql("SELECT softmax(" + KNOWN_ROW + ")").first().get(0));
     assertTrue(describe(otherSession, SoftmaxFunctions.SOFTMAX)
         .contains(SoftmaxFunctions.class.getName()));
   }

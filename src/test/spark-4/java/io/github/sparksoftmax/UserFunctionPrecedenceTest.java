@@ -2,9 +2,8 @@ package io.github.sparksoftmax;
 
 import static io.github.sparksoftmax.SoftmaxExtensionsProviderTest.KNOWN_ROW;
 import static io.github.sparksoftmax.SoftmaxExtensionsProviderTest.describe;
-import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static io.github.sparksoftmax.sql.SqlTestRows.LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertSoftmax;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,8 +30,7 @@ class UserFunctionPrecedenceTest extends LocalSparkTest {
     userSession.udf().register(SoftmaxFunctions.SOFTMAX,
         (UDF1<Object, String>) logits -> "the user's own", DataTypes.StringType);
 
-    assertRow(PROBABILITIES, userSession.sql("SELECT softmax(" + KNOWN_ROW + ")").first().get(0),
-        DOUBLE_TOLERANCE);
+    assertSoftmax(LOGITS, 1.0, false, userSession.sql("SELECT softmax(" + KNOWN_ROW + ")").first().get(0));
     assertTrue(describe(userSession, SoftmaxFunctions.SOFTMAX)
         .contains(SoftmaxFunctions.class.getName()));
     assertEquals("the user's own",
@@ -44,7 +42,6 @@ class UserFunctionPrecedenceTest extends LocalSparkTest {
 
     SparkSession otherSession = spark.newSession();
     otherSession.conf().set(SESSION_ORDER, "first");
-    assertRow(PROBABILITIES, otherSession.sql("SELECT softmax(" + KNOWN_ROW + ")").first().get(0),
-        DOUBLE_TOLERANCE);
+    assertSoftmax(LOGITS, 1.0, false, otherSession.sql("SELECT softmax(" + KNOWN_ROW + ")").first().get(0));
   }
 }

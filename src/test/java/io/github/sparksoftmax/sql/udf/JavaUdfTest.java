@@ -1,12 +1,14 @@
 package io.github.sparksoftmax.sql.udf;
 
-import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.FLOAT_TOLERANCE;
-import static io.github.sparksoftmax.sql.SqlTestRows.LOG_PROBABILITIES;
-import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
+import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLED_LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.LOGITS;
+import static io.github.sparksoftmax.sql.SqlTestRows.SPARSE_ROW;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertFloatSoftmax;
 import static io.github.sparksoftmax.sql.SqlTestRows.assertQueryFailsWith;
 import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertSoftmax;
 import static io.github.sparksoftmax.sql.SqlTestRows.nans;
+import static io.github.sparksoftmax.sql.SqlTestRows.sqlArray;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,8 +68,6 @@ class JavaUdfTest extends LocalSparkTest {
   void eachClassComputesTheKnownRow(Class<?> udf, String column, DataType returnType) {
     boolean logSpace = udf.getSimpleName().contains("LogSoftmax");
     boolean withTemperature = udf.getSimpleName().endsWith("WithTemperature");
-    double[] expected = logSpace ? LOG_PROBABILITIES : PROBABILITIES;
-    double tolerance = column.equals("flt") ? FLOAT_TOLERANCE : DOUBLE_TOLERANCE;
     String query = withTemperature
         ? "SELECT f(" + column + ", 2) FROM logits WHERE id = 7"
         : "SELECT f(" + column + ") FROM logits WHERE id = 1";
@@ -76,7 +76,14 @@ class JavaUdfTest extends LocalSparkTest {
       Dataset<Row> result = spark.sql(query);
       // An inferred array type says its entries are never null; the declared one does not.
       assertEquals(returnType.simpleString(), result.schema().fields()[0].dataType().simpleString());
-      assertRow(expected, result.first().get(0), tolerance);
+      Object row = result.first().get(0);
+      double[] logits = withTemperature ? DOUBLED_LOGITS : LOGITS;
+      double temperature = withTemperature ? 2 : 1;
+      if (column.equals("flt")) {
+        assertFloatSoftmax(logits, temperature, logSpace, row);
+      } else {
+        assertSoftmax(logits, temperature, logSpace, row);
+      }
     }
   }
 
@@ -88,15 +95,28 @@ class JavaUdfTest extends LocalSparkTest {
     Row[] rows = (Row[]) spark.sql("SELECT p_vec(vec), p_dbl(dbl), p_flt(flt) FROM logits"
         + " WHERE id IN (2, 3, 4, 5, 6) ORDER BY id").collect();
     for (int column = 0; column < 3; column++) {
-      assertRow(nans(3), rows[0].get(column), 0.0);
-      assertRow(nans(2), rows[1].get(column), 0.0);
-      assertRow(new double[0], rows[2].get(column), 0.0);
+      assertRow(nans(3), rows[0].get(column));
+      assertRow(nans(2), rows[1].get(column));
+      assertRow(new double[0], rows[2].get(column));
       assertNull(rows[3].get(column));
     }
     assertTrue(rows[4].get(0) instanceof DenseVector);
-    assertRow(new double[] {1.0 / 7, 2.0 / 7, 1.0 / 7, 3.0 / 7}, rows[4].get(0), DOUBLE_TOLERANCE);
-    assertRow(nans(2), rows[4].get(1), 0.0);
-    assertRow(nans(2), rows[4].get(2), 0.0);
+    assertSoftmax(SPARSE_ROW, 1, false, rows[4].get(0));
+    assertRow(nans(2), rows[4].get(1));
+    assertRow(nans(2), rows[4].get(2));
+  }
+
+  /** Issue #22: log-softmax of a valid row with huge logits was NaN through the UDFs too. */
+  @Test
+  void logSoftmaxOfHugeLogitsIsWithinTheContract() {
+    spark.udf().registerJava("log_p", DoubleArrayLogSoftmax.class.getName(), DOUBLES);
+    spark.udf().registerJava("log_p_t", DoubleArrayLogSoftmaxWithTemperature.class.getName(),
+        DOUBLES);
+    double[] huge = {5.751019143863584E307, Double.MAX_VALUE};
+    Row row = spark.sql("SELECT log_p(" + sqlArray(huge) + "), log_p_t(" + sqlArray(huge)
+        + ", 1e10D)").first();
+    assertSoftmax(huge, 1, true, row.get(0));
+    assertSoftmax(huge, 1e10, true, row.get(1));
   }
 
   @Test

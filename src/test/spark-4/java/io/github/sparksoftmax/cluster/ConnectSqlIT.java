@@ -6,7 +6,6 @@ import static io.github.sparksoftmax.cluster.ConnectClient.request;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.sparksoftmax.ExpectsTaskFailures;
+import io.github.sparksoftmax.kernel.Contract;
 import io.github.sparksoftmax.sql.SqlTestRows;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -111,8 +111,8 @@ class ConnectSqlIT {
     assertSameRows(classic.sql(query), reply);
     JsonNode knownRow = reply.get("rows").get(0);
     for (int column : new int[] {1, 2}) {
-      assertArrayEquals(SqlTestRows.PROBABILITIES, doubles(knownRow.get(column)),
-          SqlTestRows.DOUBLE_TOLERANCE);
+      Contract.assertSoftmax(SqlTestRows.LOGITS, 1.0, false, doubles(knownRow.get(column)),
+          "column " + column + " of the known row");
     }
   }
 

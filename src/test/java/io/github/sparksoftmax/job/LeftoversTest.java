@@ -1,0 +1,77 @@
+package io.github.sparksoftmax.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What dead runs leave beside the output: staging folders are removed, and an old output that a
+ * run under overwrite moved aside is put back if the output path is empty, removed only if a
+ * complete new output took its place. Nothing else in the folder is touched.
+ */
+class LeftoversTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void stagingFoldersAreRemovedAndNothingElse() throws IOException {
+    folder(".out.softmax-writing-run1", "part-0.parquet");
+    folder(".out.softmax-writing-run2", "_temporary/0/part-1.parquet");
+    folder(".other.softmax-writing-run3", "part-0.parquet");
+    folder("out", "part-0.parquet");
+
+    Leftovers.clear(output());
+
+    assertEquals(List.of(".other.softmax-writing-run3", "out"), entries(dir));
+    assertEquals(List.of("part-0.parquet"), entries(dir.resolve("out")));
+  }
+
+  @Test
+  void anOldOutputMovedAsideIsRestoredWhenTheOutputPathIsEmpty() throws IOException {
+    folder(".out.softmax-replaced-run1", "old-part.parquet");
+    folder(".out.softmax-writing-run1", "new-part.parquet");
+
+    Leftovers.clear(output());
+
+    assertEquals(List.of("out"), entries(dir));
+    assertEquals(List.of("old-part.parquet"), entries(dir.resolve("out")));
+  }
+
+  @Test
+  void anOldOutputMovedAsideIsRemovedOnceANewOutputTookItsPlace() throws IOException {
+    folder(".out.softmax-replaced-run1", "old-part.parquet");
+    folder("out", "new-part.parquet");
+
+    Leftovers.clear(output());
+
+    assertEquals(List.of("out"), entries(dir));
+    assertEquals(List.of("new-part.parquet"), entries(dir.resolve("out")));
+  }
+
+  private OutputPath output() {
+    return OutputPath.of(new Configuration(), dir.resolve("out").toString());
+  }
+
+  private void folder(String name, String file) throws IOException {
+    Path path = dir.resolve(name).resolve(file);
+    Files.createDirectories(path.getParent());
+    Files.writeString(path, name);
+  }
+
+  private static List<String> entries(Path folder) {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -28,13 +28,18 @@ public @interface ExpectsTaskFailures {
 
   /** Turns the task-failure loggers off before the test and back to their levels after it. */
   final class Quiet implements BeforeEachCallback, AfterEachCallback {
-    /** The loggers that Spark reports a failed task, job or write with. */
+    /**
+     * The loggers that Spark reports a failed task, job, write or streaming query with (the
+     * streaming query's under its Spark 3 and Spark 4 names).
+     */
     static final List<String> TASK_FAILURE_LOGGERS = List.of(
         "org.apache.spark.executor.Executor",
         "org.apache.spark.scheduler.TaskSetManager",
         "org.apache.spark.scheduler.TaskSchedulerImpl",
         "org.apache.spark.sql.execution.datasources.FileFormatWriter",
-        "org.apache.spark.util.Utils");
+        "org.apache.spark.util.Utils",
+        "org.apache.spark.sql.execution.streaming.MicroBatchExecution",
+        "org.apache.spark.sql.execution.streaming.runtime.MicroBatchExecution");
 
     private static final ExtensionContext.Namespace NAMESPACE =
         ExtensionContext.Namespace.create(ExpectsTaskFailures.class);

@@ -21,7 +21,8 @@ import scala.collection.Seq;
  * One run of the job in a session: lock the output path, clear what dead runs left beside it,
  * read the input, score it with {@link SoftmaxTransformer}, write it. The data is scored once, by
  * the write; the rows read and written are counted on the way by two observed metrics, so that
- * skipped rows are their difference.
+ * skipped rows are their difference. With {@code --stream} the input folder is scored by a
+ * {@link StreamingRun} instead.
  */
 public final class ScoringRun {
   private static final Logger LOG = LoggerFactory.getLogger(ScoringRun.class);
@@ -42,7 +43,8 @@ public final class ScoringRun {
   }
 
   /**
-   * Runs the job. Every failure leaves the output path as it was.
+   * Runs the job. Every failure leaves the output path as it was (a stream keeps the batches it
+   * completed).
    *
    * @return the counts and the time
    * @throws JobFailure a data error: another run writes the output, the output exists (without
@@ -54,6 +56,11 @@ public final class ScoringRun {
     OutputPath output = OutputPath.of(spark, options.output());
     try (OutputLock lock = OutputLock.acquire(output, spark.sparkContext().applicationId())) {
       Leftovers.clear(output);
+      if (options.stream()) {
+        StreamCounts counts = new StreamingRun(spark, options, output, lock)
+            .run(input -> storable(input, (rows, name) -> rows.observe(name, rowCount())));
+        return summary(start, counts.rowsRead(), counts.rowsWritten());
+      }
       OutputWriter writer = new OutputWriter(output, lock, options);
       writer.checkTarget();
       LOG.info("Reading {} input {}", options.inputFormat().sparkName(), options.input());

@@ -30,10 +30,15 @@ final class OutputDirs {
    */
   static void assertHolds(Path folder, List<String> expected, JobResult result)
       throws IOException {
+    assertEquals(expected, entries(folder), "what the job left in " + folder + "\n"
+        + result.describe());
+  }
+
+  /** The names of the entries of {@code folder}, hidden ones included, sorted. */
+  static List<String> entries(Path folder) throws IOException {
     try (Stream<Path> entries = Files.list(folder)) {
-      List<String> names = entries.map(entry -> entry.getFileName().toString()).sorted()
+      return entries.map(entry -> entry.getFileName().toString()).sorted()
           .collect(Collectors.toList());
-      assertEquals(expected, names, "what the job left in " + folder + "\n" + result.describe());
     }
   }
 }

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -59,32 +60,39 @@ class OutputLockTest {
 
   @Test
   void ofRunsThatTryAtOnceExactlyOneGetsTheLock() throws Exception {
-    OutputPath output = output();
     int runs = 8;
-    CyclicBarrier start = new CyclicBarrier(runs);
     ExecutorService pool = Executors.newFixedThreadPool(runs);
-    List<Future<OutputLock>> attempts = new ArrayList<>();
-    for (int i = 0; i < runs; i++) {
-      String application = "app-" + i;
-      attempts.add(pool.submit(() -> {
-        start.await();
-        return OutputLock.acquire(output, application);
-      }));
-    }
-    List<OutputLock> held = new ArrayList<>();
-    List<String> refusals = new ArrayList<>();
-    for (Future<OutputLock> attempt : attempts) {
-      try {
-        held.add(attempt.get());
-      } catch (java.util.concurrent.ExecutionException e) {
-        refusals.add(e.getCause().getMessage());
+    try {
+      // Many rounds, so that some runs list the folder before any has created its lock file.
+      for (int round = 0; round < 40; round++) {
+        OutputPath output = OutputPath.of(new Configuration(),
+            dir.resolve("round-" + round + "/out").toString());
+        CyclicBarrier start = new CyclicBarrier(runs);
+        List<Future<OutputLock>> attempts = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+          String application = "app-" + i;
+          attempts.add(pool.submit(() -> {
+            start.await();
+            return OutputLock.acquire(output, application);
+          }));
+        }
+        List<OutputLock> held = new ArrayList<>();
+        List<String> refusals = new ArrayList<>();
+        for (Future<OutputLock> attempt : attempts) {
+          try {
+            held.add(attempt.get());
+          } catch (ExecutionException e) {
+            refusals.add(e.getCause().getMessage());
+          }
+        }
+        held.forEach(OutputLock::close);
+        assertEquals(1, held.size(), "round " + round + ": " + refusals);
+        assertTrue(refusals.stream().allMatch(m -> m.startsWith("another run is writing")),
+            refusals.toString());
       }
+    } finally {
+      pool.shutdown();
     }
-    pool.shutdown();
-    assertEquals(1, held.size(), refusals.toString());
-    assertTrue(refusals.stream().allMatch(m -> m.startsWith("another run is writing")),
-        refusals.toString());
-    held.get(0).close();
   }
 
   @Test
@@ -153,9 +161,9 @@ class OutputLockTest {
   void theHolderRenewsItsHeartbeat() throws Exception {
     try (OutputLock lock = OutputLock.acquire(output(), "app", Duration.ofMillis(50))) {
       Path file = dir.resolve(".out.softmax-lock-0");
-      String first = Files.readString(file, StandardCharsets.ISO_8859_1);
+      String first = readComplete(file);
       Thread.sleep(1_000);
-      String later = Files.readString(file, StandardCharsets.ISO_8859_1);
+      String later = readComplete(file);
       assertEquals(value(first, "started"), value(later, "started"));
       assertTrue(Instant.parse(value(later, "heartbeat"))
           .isAfter(Instant.parse(value(first, "heartbeat")).plusMillis(500)), later);
@@ -177,6 +185,19 @@ class OutputLockTest {
   private Path writeLock(int number, String content) throws IOException {
     return Files.writeString(dir.resolve(".out.softmax-lock-" + number), content,
         StandardCharsets.ISO_8859_1);
+  }
+
+  /** The lock file's content, read again while its holder is rewriting it. */
+  private static String readComplete(Path file) throws IOException, InterruptedException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      String content = Files.readString(file, StandardCharsets.ISO_8859_1);
+      if (content.endsWith("\n") && content.contains("\nheartbeat=")
+          && content.contains("\nstarted=")) {
+        return content;
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("the lock file stays incomplete: " + file);
   }
 
   private static String value(String properties, String key) {

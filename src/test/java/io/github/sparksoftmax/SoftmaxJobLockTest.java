@@ -8,8 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.spark.ml.linalg.Vectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +33,7 @@ class SoftmaxJobLockTest extends LocalSparkTest {
             + " application app-test (pid 4242 on host another-host), started"
             + " 2020-05-01T10:00:00Z, last heartbeat ");
 
-    assertEquals(List.of(".out.softmax-lock-0", ".out.softmax-writing-live-run"), entries());
+    assertEquals(List.of(".out.softmax-lock-0", ".out.softmax-writing-live-run"), Folders.names(dir));
     assertEquals("being written", Files.readString(staging.resolve("part-0.parquet")));
   }
 
@@ -47,7 +45,7 @@ class SoftmaxJobLockTest extends LocalSparkTest {
 
     JobOutcome.inProcess("--input", input, "--output", path("out")).assertSucceeded(2, 2);
 
-    assertEquals(List.of("logits", "out"), entries());
+    assertEquals(List.of("logits", "out"), Folders.names(dir));
     assertEquals(2, spark.read().parquet(path("out")).count());
   }
 
@@ -61,7 +59,7 @@ class SoftmaxJobLockTest extends LocalSparkTest {
     JobOutcome.inProcess("--input", input, "--output", path("out"))
         .assertFailed(1, "the output 'file:" + path("out") + "' already exists");
 
-    assertEquals(List.of("logits", "out"), entries());
+    assertEquals(List.of("logits", "out"), Folders.names(dir));
     assertEquals(2, spark.read().parquet(path("out")).count());
   }
 
@@ -85,9 +83,4 @@ class SoftmaxJobLockTest extends LocalSparkTest {
     return dir.resolve(name).toString();
   }
 
-  private List<String> entries() throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-    }
-  }
 }

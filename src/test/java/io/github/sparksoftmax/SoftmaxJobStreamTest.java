@@ -81,7 +81,7 @@ class SoftmaxJobStreamTest extends LocalSparkTest {
     JobOutcome stream = stream();
     assertEquals(batch.err, stream.err);
     assertEquals(batch.code, stream.code);
-    assertEquals(List.of(), entries(dir.resolve("out/_spark_metadata")));
+    assertEquals(List.of(), Folders.names(dir.resolve("out/_spark_metadata")));
   }
 
   @Test
@@ -172,7 +172,7 @@ class SoftmaxJobStreamTest extends LocalSparkTest {
     SoftmaxTransformerTest.vectorFrame(logits).selectExpr("'" + tag + "' AS tag", "id", "logits")
         .coalesce(1).write().parquet(written.toString());
     Files.createDirectories(dir.resolve("in"));
-    for (Path file : entries(written).stream().filter(n -> n.endsWith(".parquet"))
+    for (Path file : Folders.names(written).stream().filter(n -> n.endsWith(".parquet"))
         .map(written::resolve).collect(Collectors.toList())) {
       Files.move(file, dir.resolve("in").resolve(tag + "-" + file.getFileName()));
     }
@@ -184,12 +184,6 @@ class SoftmaxJobStreamTest extends LocalSparkTest {
 
   private static double[] vector(Row row) {
     return ((Vector) row.getAs("probability")).toArray();
-  }
-
-  private static List<String> entries(Path folder) throws IOException {
-    try (Stream<Path> files = Files.list(folder)) {
-      return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-    }
   }
 
   private static void deleteTree(Path root) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.sparksoftmax.Folders;
 import io.github.sparksoftmax.SoftmaxTransformer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class DriverLossIT {
           stage.path("numTasks").asInt());
     }
     cluster.awaitNoExecutors();
-    List<String> left = OutputDirs.entries(output.getParent());
+    List<String> left = Folders.names(output.getParent());
     assertEquals(2, left.size(), left + "\n" + killed.describe());
     assertEquals(".scored.softmax-lock-0", left.get(0), left.toString());
     assertTrue(left.get(1).startsWith(".scored.softmax-writing-"), left.toString());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.github.sparksoftmax.Folders;
 import io.github.sparksoftmax.SoftmaxTransformer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -137,7 +138,7 @@ class StreamRestartIT {
   private static long unlisted(CheckingSession checking, Path output) throws IOException {
     Set<String> listed = Arrays.stream(checking.spark.read().parquet(output.toString())
         .inputFiles()).map(f -> f.substring(f.lastIndexOf('/') + 1)).collect(Collectors.toSet());
-    return OutputDirs.entries(output).stream()
+    return Folders.names(output).stream()
         .filter(name -> name.endsWith(".parquet") && !listed.contains(name)).count();
   }
 

@@ -2,13 +2,11 @@ package io.github.sparksoftmax.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.sparksoftmax.Folders;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,8 +29,8 @@ class LeftoversTest {
 
     Leftovers.clear(output());
 
-    assertEquals(List.of(".other.softmax-writing-run3", "out"), entries(dir));
-    assertEquals(List.of("part-0.parquet"), entries(dir.resolve("out")));
+    assertEquals(List.of(".other.softmax-writing-run3", "out"), Folders.names(dir));
+    assertEquals(List.of("part-0.parquet"), Folders.names(dir.resolve("out")));
   }
 
   @Test
@@ -42,8 +40,8 @@ class LeftoversTest {
 
     Leftovers.clear(output());
 
-    assertEquals(List.of("out"), entries(dir));
-    assertEquals(List.of("old-part.parquet"), entries(dir.resolve("out")));
+    assertEquals(List.of("out"), Folders.names(dir));
+    assertEquals(List.of("old-part.parquet"), Folders.names(dir.resolve("out")));
   }
 
   @Test
@@ -53,8 +51,8 @@ class LeftoversTest {
 
     Leftovers.clear(output());
 
-    assertEquals(List.of("out"), entries(dir));
-    assertEquals(List.of("new-part.parquet"), entries(dir.resolve("out")));
+    assertEquals(List.of("out"), Folders.names(dir));
+    assertEquals(List.of("new-part.parquet"), Folders.names(dir.resolve("out")));
   }
 
   private OutputPath output() {
@@ -67,11 +65,4 @@ class LeftoversTest {
     Files.writeString(path, name);
   }
 
-  private static List<String> entries(Path folder) {
-    try (Stream<Path> files = Files.list(folder)) {
-      return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -1,10 +1,10 @@
 package io.github.sparksoftmax.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparksoftmax.Folders;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +19,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +35,7 @@ class OutputLockTest {
   Path dir;
 
   @Test
-  void aSecondRunFailsWhileTheFirstHoldsTheLockAndTakesItAfterwards() {
+  void aSecondRunFailsWhileTheFirstHoldsTheLockAndTakesItAfterwards() throws IOException {
     OutputPath output = output();
     OutputLock first = OutputLock.acquire(output, "app-first");
     JobFailure failure = assertThrows(JobFailure.class,
@@ -50,11 +48,11 @@ class OutputLockTest {
         + " next run takes over once its heartbeat is 60 s old (at once on its host). Its lock is "
         + output.target.getParent() + "/.out.softmax-lock-0"), failure.getMessage());
     first.close();
-    assertEquals(List.of(), entries());
+    assertEquals(List.of(), Folders.names(dir));
 
     try (OutputLock second = OutputLock.acquire(output, "app-second")) {
       second.checkHeld();
-      assertEquals(List.of(".out.softmax-lock-0"), entries());
+      assertEquals(List.of(".out.softmax-lock-0"), Folders.names(dir));
     }
   }
 
@@ -104,7 +102,7 @@ class OutputLockTest {
     Files.createDirectory(dir.resolve("unrelated"));
 
     try (OutputLock lock = OutputLock.acquire(output(), "app-new")) {
-      assertEquals(List.of(".out.softmax-lock-1", "unrelated"), entries());
+      assertEquals(List.of(".out.softmax-lock-1", "unrelated"), Folders.names(dir));
     }
   }
 
@@ -113,7 +111,7 @@ class OutputLockTest {
     writeLock(0, LockFileText.of(LockFileText.thisHost(), OWN_PID,
         Instant.parse("2001-01-01T00:00:00Z"), Instant.now()));
     try (OutputLock lock = OutputLock.acquire(output(), "app-new")) {
-      assertEquals(List.of(".out.softmax-lock-1"), entries());
+      assertEquals(List.of(".out.softmax-lock-1"), Folders.names(dir));
     }
   }
 
@@ -128,7 +126,7 @@ class OutputLockTest {
     writeLock(4, LockFileText.of("another-host", OWN_PID, null,
         Instant.now().minusSeconds(61)));
     try (OutputLock lock = OutputLock.acquire(output(), "app")) {
-      assertEquals(List.of(".out.softmax-lock-5"), entries());
+      assertEquals(List.of(".out.softmax-lock-5"), Folders.names(dir));
     }
   }
 
@@ -139,7 +137,7 @@ class OutputLockTest {
 
     Files.setLastModifiedTime(file, FileTime.from(Instant.now().minusSeconds(120)));
     try (OutputLock lock = OutputLock.acquire(output(), "app")) {
-      assertEquals(List.of(".out.softmax-lock-1"), entries());
+      assertEquals(List.of(".out.softmax-lock-1"), Folders.names(dir));
     }
   }
 
@@ -154,7 +152,7 @@ class OutputLockTest {
         + output().target + "' (another run took it over: application app-test (pid 42 on host"
         + " another-host)"), lost.getMessage());
     stale.close();
-    assertEquals(List.of(".out.softmax-lock-0", ".out.softmax-lock-1"), entries());
+    assertEquals(List.of(".out.softmax-lock-0", ".out.softmax-lock-1"), Folders.names(dir));
   }
 
   @Test
@@ -172,14 +170,6 @@ class OutputLockTest {
 
   private OutputPath output() {
     return OutputPath.of(new Configuration(), dir.resolve("out").toString());
-  }
-
-  private List<String> entries() {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   private Path writeLock(int number, String content) throws IOException {

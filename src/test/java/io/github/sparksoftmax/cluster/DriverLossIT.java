@@ -27,8 +27,7 @@ class DriverLossIT {
       GeneratedLogits input, CheckingSession checking, HarnessSettings settings)
       throws Exception {
     Path output = OutputDirs.fresh(settings, "driver-loss");
-    // 8 MB splits give the write many tasks, so the kill falls between done and to-do ones.
-    List<String> conf = List.of("spark.sql.files.maxPartitionBytes=8m");
+    List<String> conf = List.of(Jobs.MANY_TASKS);
     List<String> args = List.of("--input", input.dir.toString(), "--output", output.toString());
 
     long pid;

@@ -30,9 +30,7 @@ class ExecutorLossIT {
       GeneratedLogits input, CheckingSession checking, HarnessSettings settings)
       throws Exception {
     Path output = OutputDirs.fresh(settings, "executor-loss");
-    // 8 MB splits give the scoring stage many tasks, so the kill falls between done and to-do ones.
-    Submission job = cluster.submit("executor-loss",
-        List.of("spark.sql.files.maxPartitionBytes=8m"),
+    Submission job = cluster.submit("executor-loss", List.of(Jobs.MANY_TASKS),
         List.of("--input", input.dir.toString(), "--output", output.toString()));
     Kill kill = killBusyExecutor(cluster, job);
     System.out.println(kill);

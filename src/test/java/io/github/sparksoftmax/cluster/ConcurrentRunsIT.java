@@ -20,12 +20,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The same job started twice at once on one output path, as two schedulers might: exactly one run
  * succeeds, the other exits 1 before it reads any data, saying that another run writes there, and
  * the output holds one complete copy, under {@code --mode error} and {@code --mode overwrite}.
- * Each run's task 1 sleeps 15 s in its first attempt (see {@link SlowTaskPlugin}), so that the
+ * Each run's task 1 sleeps 10 s in its first attempt (see {@link SlowTaskPlugin}), so that the
  * runs overlap even when one JVM starts much later than the other.
  */
 @ExtendWith(ClusterExtension.class)
 class ConcurrentRunsIT {
-  private static final long SLOW_TASK_MILLIS = 15_000;
+  private static final long SLOW_TASK_MILLIS = 10_000;
   private static Path pluginJar;
 
   @BeforeAll

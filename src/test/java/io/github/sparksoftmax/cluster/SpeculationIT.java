@@ -37,8 +37,10 @@ class SpeculationIT {
         Stream.of("spark.speculation=true",
             // 2 MB splits: one task per input file, 20 in all, to judge the slow one by.
             "spark.sql.files.maxPartitionBytes=2m",
+            // One plain file per application, as Spark 3 writes by default and Spark 4 does not.
             "spark.eventLog.enabled=true", "spark.eventLog.dir=" + events.toUri(),
-            "spark.eventLog.compress=false")).collect(Collectors.toList());
+            "spark.eventLog.compress=false", "spark.eventLog.rolling.enabled=false"))
+        .collect(Collectors.toList());
     SoftmaxTransformer job = new SoftmaxTransformer().setInputCol("features")
         .setOutputCol("log_probability").setTemperature(0.37).setLogSoftmax(true);
 

@@ -22,7 +22,11 @@ final class LogitFiles {
 
   static LogitFiles write(CheckingSession checking, HarnessSettings settings) {
     Path dir = settings.workDir.resolve("input/logit-files");
+    long start = System.nanoTime();
     ScoringInputs.writeLogitsAndVectors(checking.spark, ROWS, FILES, dir);
-    return new LogitFiles(dir, Checksum.of(checking.spark.read().parquet(dir.toString())));
+    Checksum expected = Checksum.of(checking.spark.read().parquet(dir.toString()));
+    System.out.printf("Generated %,d rows of logits in %d files in %s and their checksum in %.1f"
+        + " s.%n", ROWS, FILES, dir, (System.nanoTime() - start) / 1e9);
+    return new LogitFiles(dir, expected);
   }
 }

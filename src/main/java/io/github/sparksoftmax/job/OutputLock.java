@@ -113,9 +113,7 @@ final class OutputLock implements AutoCloseable {
         }
         Path file = output.sibling(ROLE, Long.toString(next));
         if (create(fs, file, self)) {
-          for (Path superseded : locks.headMap(next).values()) {
-            fs.delete(superseded, false);
-          }
+          locks.headMap(next).values().forEach(superseded -> deleteSuperseded(fs, superseded));
           return new OutputLock(output, fs, next, file, self, interval);
         }
       }
@@ -214,6 +212,15 @@ final class OutputLock implements AutoCloseable {
         + holder.describe() + ", last heartbeat " + silence + " s ago. Wait for it to end, or"
         + " stop it; if it has died, the next run takes over once its heartbeat is "
         + STALE_AFTER.toSeconds() + " s old (at once on its host). Its lock is " + file);
+  }
+
+  /** Deletes a dead run's lock file; one left behind is harmless, as a lower number. */
+  private static void deleteSuperseded(FileSystem fs, Path superseded) {
+    try {
+      fs.delete(superseded, false);
+    } catch (IOException e) {
+      LOG.warn("Could not delete the superseded lock {}: {}", superseded, e.toString());
+    }
   }
 
   /** The lock files by number. */

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparksoftmax.job.LockFileText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.ml.linalg.Vector;
@@ -82,6 +86,26 @@ class SoftmaxJobStreamTest extends LocalSparkTest {
     assertEquals(batch.err, stream.err);
     assertEquals(batch.code, stream.code);
     assertEquals(List.of(), Folders.names(dir.resolve("out/_spark_metadata")));
+  }
+
+  @Test
+  void aStreamWhoseLockIsTakenOverStops() throws Exception {
+    addFiles("first", Vectors.dense(1.0, 2.0));
+    CompletableFuture<JobOutcome> run = CompletableFuture.supplyAsync(() -> JobOutcome.inProcess(
+        "--stream", "--input", path("in"), "--output", path("out"), "--checkpoint",
+        path("checkpoint"), "--trigger", "1s"));
+    Path firstBatch = dir.resolve("out/_spark_metadata/0");
+    for (int i = 0; i < 600 && !Files.exists(firstBatch) && !run.isDone(); i++) {
+      Thread.sleep(100);
+    }
+    assertTrue(Files.exists(firstBatch), "the stream completed no batch");
+    Files.writeString(dir.resolve(".out.softmax-lock-1"),
+        LockFileText.of("another-host", 42, null, Instant.now()));
+
+    run.get(1, TimeUnit.MINUTES).assertFailed(1, "this run lost its lock on the output 'file:"
+        + path("out") + "' (another run took it over: application app-test (pid 42 on host"
+        + " another-host)");
+    assertEquals(1, output().count());
   }
 
   @Test

@@ -70,8 +70,9 @@ final class StreamingRun {
     LOG.info("Streaming {} files of {} into {} (checkpoint {}, trigger {})",
         options.inputFormat().sparkName(), options.input(), output.target, options.checkpoint(),
         options.trigger());
+    StreamingQuery query = null;
     try {
-      StreamingQuery query = result.writeStream()
+      query = result.writeStream()
           .format(options.outputFormat().sparkName())
           .options(StorableColumns.writeOptions(options.outputFormat()))
           .option("path", output.target.toString())
@@ -81,7 +82,7 @@ final class StreamingRun {
           .start();
       try (StopOnSignal stop = new StopOnSignal(query, lock)) {
         while (!query.awaitTermination(OutputLock.HEARTBEAT.toMillis())) {
-          checkHeld(query);
+          lock.checkHeld();
         }
       }
       counts.awaitTerminated(LISTENER_TIMEOUT);
@@ -95,16 +96,18 @@ final class StreamingRun {
       throw JobFailure.data("the stream into the output '" + output.target + "' failed", e);
     } finally {
       spark.streams().removeListener(counts);
+      stopIfActive(query);
     }
   }
 
-  /** Stops the query if this run lost the output's lock. */
-  private void checkHeld(StreamingQuery query) throws Exception {
-    try {
-      lock.checkHeld();
-    } catch (JobFailure e) {
-      query.stop();
-      throw e;
+  /** Stops a query that this run leaves, as when it lost the output's lock. */
+  private static void stopIfActive(StreamingQuery query) {
+    if (query != null && query.isActive()) {
+      try {
+        query.stop();
+      } catch (Exception e) {
+        LOG.warn("Could not stop the stream {}: {}", query.name(), e.toString());
+      }
     }
   }
 

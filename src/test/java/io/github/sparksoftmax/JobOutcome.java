@@ -3,6 +3,9 @@ package io.github.sparksoftmax;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -16,6 +19,16 @@ final class JobOutcome {
     this.code = code;
     this.out = out;
     this.err = err;
+  }
+
+  /** Runs {@link SoftmaxJob#run} in this JVM, in its default Spark session, with {@code args}. */
+  static JobOutcome inProcess(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = SoftmaxJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new JobOutcome(code, out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8));
   }
 
   /** A regular expression for the summary line with these counts. */

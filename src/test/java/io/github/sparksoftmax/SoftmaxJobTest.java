@@ -316,13 +316,8 @@ class SoftmaxJobTest extends LocalSparkTest {
         + " | [0.16666666666666"), lines.get(1));
   }
 
-  private JobOutcome job(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = SoftmaxJob.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new JobOutcome(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  private static JobOutcome job(String... args) {
+    return JobOutcome.inProcess(args);
   }
 
   private String path(String name) {

@@ -1,6 +1,8 @@
 package io.github.sparksoftmax.job;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -47,15 +49,30 @@ final class InputReader {
     return reader(spark, format).schema(schema).load(file);
   }
 
+  /**
+   * The input folder as a stream of the files in it, those present and those that arrive, read
+   * with {@code schema} (as {@link #read} found it); nothing is read yet.
+   */
+  static Dataset<Row> stream(SparkSession spark, JobOptions options, StructType schema) {
+    DataFormat format = options.inputFormat();
+    return spark.readStream().format(format.sparkName()).options(readOptions(format))
+        .schema(schema).load(options.input());
+  }
+
   private static DataFrameReader reader(SparkSession spark, DataFormat format) {
-    DataFrameReader reader = spark.read().format(format.sparkName());
+    return spark.read().format(format.sparkName()).options(readOptions(format));
+  }
+
+  private static Map<String, String> readOptions(DataFormat format) {
+    Map<String, String> options = new HashMap<>();
     if (format == DataFormat.CSV) {
-      reader.option("header", "true").option("inferSchema", "true");
+      options.put("header", "true");
+      options.put("inferSchema", "true");
     }
     if (format == DataFormat.CSV || format == DataFormat.JSON) {
-      reader.option("mode", "FAILFAST");
+      options.put("mode", "FAILFAST");
     }
-    return reader;
+    return options;
   }
 
   /** The schema with every column of the vector's storage struct typed as a vector. */

@@ -28,6 +28,12 @@ public enum JobFlag {
   MODE("MODE", "error", "error: fail if the output exists; overwrite: replace it once the new"
       + " output is complete"),
   SHOW("N", "0", "print the first N rows of the written output"),
+  STREAM(null, "false", "score the files of the --input folder as they arrive, into the --output"
+      + " folder, each row exactly once across restarts (see --checkpoint, --trigger)"),
+  CHECKPOINT("DIR", null, "with --stream (required): where the stream records its progress, so"
+      + " that a restart resumes it"),
+  TRIGGER("WHEN", "10s", "with --stream: an interval such as 30s or 5m between batches, until"
+      + " stopped; or available-now: score the files present, then stop"),
   CONF("KEY=VALUE", null, "a Spark setting, as spark-submit's --conf (repeatable); it wins over"
       + " spark-defaults.conf"),
   PROPERTIES_FILE("FILE", null, "a properties file of these flags (name=value); the command line"

@@ -18,16 +18,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class JobLogging {
   /**
-   * The loggers with which Spark reports a failed task, job or write, each with a stack trace (a
-   * task's failure once per logger); the job turns them off unless {@code --verbose}, and tests
-   * that fail tasks on purpose do too.
+   * The loggers with which Spark reports a failed task, job, write or streaming query, each with a
+   * stack trace (a task's failure once per logger; the streaming query's under its Spark 3 and
+   * Spark 4 names); the job turns them off unless {@code --verbose}, and tests that fail tasks on
+   * purpose do too.
    */
   public static final List<String> TASK_FAILURE_LOGGERS = List.of(
       "org.apache.spark.executor.Executor",
       "org.apache.spark.scheduler.TaskSetManager",
       "org.apache.spark.scheduler.TaskSchedulerImpl",
       "org.apache.spark.sql.execution.datasources.FileFormatWriter",
-      "org.apache.spark.util.Utils");
+      "org.apache.spark.util.Utils",
+      "org.apache.spark.sql.execution.streaming.MicroBatchExecution",
+      "org.apache.spark.sql.execution.streaming.runtime.MicroBatchExecution");
 
   /** Hadoop's notice, at WARN, that it runs without its native library. */
   private static final String NATIVE_CODE_NOTICE = "org.apache.hadoop.util.NativeCodeLoader";

@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.streaming.Trigger;
 
 /**
  * The settings of one run of the job, from the command line and an optional {@code
@@ -30,6 +31,9 @@ public final class JobOptions {
   private final boolean overwrite;
   private final int show;
   private final boolean verbose;
+  private final boolean stream;
+  private final String checkpoint;
+  private final Trigger trigger;
 
   private JobOptions(FlagValues flags) {
     values = flags.values();
@@ -53,7 +57,14 @@ public final class JobOptions {
     overwrite = oneOf(JobFlag.MODE, List.of("error", "overwrite")).equals("overwrite");
     show = count(JobFlag.SHOW);
     verbose = bool(JobFlag.VERBOSE);
+    stream = bool(JobFlag.STREAM);
+    checkpoint = values.containsKey(JobFlag.CHECKPOINT) ? required(JobFlag.CHECKPOINT) : null;
+    trigger = StreamTrigger.parse(value(JobFlag.TRIGGER));
+    if (trigger == null) {
+      throw invalid(JobFlag.TRIGGER, StreamTrigger.AVAILABLE_NOW + " or an interval such as 30s");
+    }
     requireOneLogitsSource();
+    requireStreamFlagsTogether();
   }
 
   /**
@@ -163,6 +174,21 @@ public final class JobOptions {
     return verbose;
   }
 
+  /** True for {@code --stream}. */
+  public boolean stream() {
+    return stream;
+  }
+
+  /** The checkpoint folder of {@code --stream}; null without it. */
+  public String checkpoint() {
+    return checkpoint;
+  }
+
+  /** When {@code --stream} starts its batches. */
+  public Trigger trigger() {
+    return trigger;
+  }
+
   private String value(JobFlag flag) {
     return values.getOrDefault(flag, flag.defaultValue());
   }
@@ -244,6 +270,28 @@ public final class JobOptions {
     if (!assembled && inputFormat == DataFormat.CSV) {
       throw JobFailure.usage("csv input cannot hold a vector or an array: name the logit"
           + " columns with --logit-cols or --logit-prefix");
+    }
+  }
+
+  private void requireStreamFlagsTogether() {
+    if (!stream) {
+      for (JobFlag flag : List.of(JobFlag.CHECKPOINT, JobFlag.TRIGGER)) {
+        if (values.containsKey(flag)) {
+          throw JobFailure.usage("--" + flag.key() + " applies only to --stream");
+        }
+      }
+      return;
+    }
+    if (checkpoint == null) {
+      throw JobFailure.usage("--stream needs --checkpoint DIR, where the stream records its"
+          + " progress");
+    }
+    if (overwrite) {
+      throw JobFailure.usage("--mode overwrite does not apply to --stream, which adds each batch"
+          + " to its output");
+    }
+    if (show > 0) {
+      throw JobFailure.usage("--show does not apply to --stream");
     }
   }
 

@@ -4,6 +4,7 @@ import io.github.sparksoftmax.SoftmaxTransformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.BiFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
@@ -17,12 +18,18 @@ import org.slf4j.LoggerFactory;
 import scala.collection.Seq;
 
 /**
- * One run of the job in a session: check the output path, read the input, score it with {@link
- * SoftmaxTransformer}, write it. The data is scored once, by the write; the rows read and written
- * are counted on the way by two {@link Observation}s, so that skipped rows are their difference.
+ * One run of the job in a session: lock the output path, clear what dead runs left beside it,
+ * read the input, score it with {@link SoftmaxTransformer}, write it. The data is scored once, by
+ * the write; the rows read and written are counted on the way by two observed metrics, so that
+ * skipped rows are their difference. With {@code --stream} the input folder is scored by a
+ * {@link StreamingRun} instead.
  */
 public final class ScoringRun {
   private static final Logger LOG = LoggerFactory.getLogger(ScoringRun.class);
+  /** The observed metric that counts the rows read. */
+  static final String ROWS_READ = "softmax_job_rows_read";
+  /** The observed metric that counts the rows written. */
+  static final String ROWS_WRITTEN = "softmax_job_rows_written";
   private static final String ROWS = "rows";
 
   private final SparkSession spark;
@@ -36,32 +43,46 @@ public final class ScoringRun {
   }
 
   /**
-   * Runs the job. Every failure leaves the output path as it was.
+   * Runs the job. Every failure leaves the output path as it was (a stream keeps the batches it
+   * completed).
    *
    * @return the counts and the time
-   * @throws JobFailure a data error: the output exists (without overwrite), the input is missing
-   *     or unreadable, a column is missing or of the wrong type, a row is invalid under {@code
-   *     handleInvalid=error}, or the write fails
+   * @throws JobFailure a data error: another run writes the output, the output exists (without
+   *     overwrite), the input is missing or unreadable, a column is missing or of the wrong type, a
+   *     row is invalid under {@code handleInvalid=error}, or the write fails
    */
   public RunSummary execute() {
     long start = System.nanoTime();
-    OutputWriter writer = new OutputWriter(spark, options);
-    writer.checkTarget();
-    LOG.info("Reading {} input {}", options.inputFormat().sparkName(), options.input());
-    Dataset<Row> input = InputReader.read(spark, options);
-    Observation read = new Observation("softmax_job_rows_read");
-    Observation written = new Observation("softmax_job_rows_written");
-    Dataset<Row> result = score(LogitsSource.prepare(input.observe(read, rowCount()), options));
-    Dataset<Row> storable = StorableColumns.forFormat(result.observe(written, rowCount()),
-        options.outputFormat());
-    try {
-      writer.write(storable);
-    } catch (JobFailure failure) {
-      throw InvalidRows.explain(failure, input, options);
+    OutputPath output = OutputPath.of(spark, options.output());
+    try (OutputLock lock = OutputLock.acquire(output, spark.sparkContext().applicationId())) {
+      Leftovers.clear(output);
+      if (options.stream()) {
+        StreamCounts counts;
+        try {
+          counts = new StreamingRun(spark, options, output, lock)
+              .run(input -> storable(input, (rows, name) -> rows.observe(name, rowCount())));
+        } catch (JobFailure failure) {
+          throw failure.invalidRow() == null ? failure
+              : InvalidRows.explain(failure, InputReader.read(spark, options), options);
+        }
+        return summary(start, counts.rowsRead(), counts.rowsWritten());
+      }
+      OutputWriter writer = new OutputWriter(output, lock, options);
+      writer.checkTarget();
+      LOG.info("Reading {} input {}", options.inputFormat().sparkName(), options.input());
+      Dataset<Row> input = InputReader.read(spark, options);
+      Observation read = new Observation(ROWS_READ);
+      Observation written = new Observation(ROWS_WRITTEN);
+      Dataset<Row> storable = storable(input,
+          (rows, name) -> rows.observe(name.equals(ROWS_READ) ? read : written, rowCount()));
+      try {
+        writer.write(storable);
+      } catch (JobFailure failure) {
+        throw InvalidRows.explain(failure, input, options);
+      }
+      writtenSchema = storable.schema();
+      return summary(start, count(read), count(written));
     }
-    writtenSchema = storable.schema();
-    double seconds = (System.nanoTime() - start) / 1e9;
-    return new RunSummary(count(read), count(written), seconds);
   }
 
   /**
@@ -70,10 +91,7 @@ public final class ScoringRun {
    */
   public List<String> preview(int n) {
     DataFrameReader reader = spark.read().format(options.outputFormat().sparkName())
-        .schema(writtenSchema);
-    if (options.outputFormat() == DataFormat.CSV) {
-      reader.option("header", "true");
-    }
+        .schema(writtenSchema).options(StorableColumns.writeOptions(options.outputFormat()));
     List<String> lines = new ArrayList<>();
     lines.add(String.join(" | ", writtenSchema.fieldNames()));
     for (Row row : reader.load(options.output()).limit(n).collectAsList()) {
@@ -86,6 +104,20 @@ public final class ScoringRun {
       lines.add(line.toString());
     }
     return lines;
+  }
+
+  /**
+   * The input scored and fitted to the output format; {@code observe} adds the row count metric
+   * of the given name ({@link #ROWS_READ} on the input, {@link #ROWS_WRITTEN} on the result).
+   */
+  private Dataset<Row> storable(Dataset<Row> input,
+      BiFunction<Dataset<Row>, String, Dataset<Row>> observe) {
+    Dataset<Row> result = score(LogitsSource.prepare(observe.apply(input, ROWS_READ), options));
+    return StorableColumns.forFormat(observe.apply(result, ROWS_WRITTEN), options.outputFormat());
+  }
+
+  private static RunSummary summary(long startNanos, long rowsRead, long rowsWritten) {
+    return new RunSummary(rowsRead, rowsWritten, (System.nanoTime() - startNanos) / 1e9);
   }
 
   private Dataset<Row> score(Dataset<Row> input) {
@@ -105,7 +137,8 @@ public final class ScoringRun {
     }
   }
 
-  private static Column rowCount() {
+  /** The number of rows, as an observed metric's column. */
+  static Column rowCount() {
     return functions.count(functions.lit(1)).as(ROWS);
   }
 

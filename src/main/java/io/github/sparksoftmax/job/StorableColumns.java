@@ -1,6 +1,7 @@
 package io.github.sparksoftmax.job;
 
 import java.util.Arrays;
+import java.util.Map;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -28,6 +29,11 @@ final class StorableColumns {
     }
     return result.select(Arrays.stream(result.schema().fields())
         .map(field -> storable(field, format)).toArray(Column[]::new));
+  }
+
+  /** The writer options that {@code format} needs: a header line for CSV. */
+  static Map<String, String> writeOptions(DataFormat format) {
+    return format == DataFormat.CSV ? Map.of("header", "true") : Map.of();
   }
 
   private static Column storable(StructField field, DataFormat format) {

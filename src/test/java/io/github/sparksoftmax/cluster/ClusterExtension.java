@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Gives test classes and methods the one {@link StandaloneCluster}, {@link CheckingSession},
- * {@link GeneratedLogits} and {@link HarnessSettings} of the test run as parameters. They are
+ * {@link GeneratedLogits}, {@link LogitFiles} and {@link HarnessSettings} of the test run as
+ * parameters. They are
  * made on first use and kept in the root store, which closes them (killing every cluster
  * process) after the last test class; a shutdown hook kills the processes if the JVM exits
  * before that.
@@ -21,7 +22,8 @@ final class ClusterExtension implements ParameterResolver {
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
     return type == StandaloneCluster.class || type == CheckingSession.class
-        || type == HarnessSettings.class || type == GeneratedLogits.class;
+        || type == HarnessSettings.class || type == GeneratedLogits.class
+        || type == LogitFiles.class;
   }
 
   @Override
@@ -41,6 +43,10 @@ final class ClusterExtension implements ParameterResolver {
     if (type == GeneratedLogits.class) {
       return store.getOrComputeIfAbsent(GeneratedLogits.class,
           key -> GeneratedLogits.write(checking, settings), GeneratedLogits.class);
+    }
+    if (type == LogitFiles.class) {
+      return store.getOrComputeIfAbsent(LogitFiles.class,
+          key -> LogitFiles.write(checking, settings), LogitFiles.class);
     }
     return store.getOrComputeIfAbsent(StandaloneCluster.class,
         key -> startCluster(settings), StandaloneCluster.class);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.github.sparksoftmax.SoftmaxTransformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,9 +30,7 @@ class ExecutorLossIT {
       GeneratedLogits input, CheckingSession checking, HarnessSettings settings)
       throws Exception {
     Path output = OutputDirs.fresh(settings, "executor-loss");
-    // 8 MB splits give the scoring stage many tasks, so the kill falls between done and to-do ones.
-    Submission job = cluster.submit("executor-loss",
-        List.of("spark.sql.files.maxPartitionBytes=8m"),
+    Submission job = cluster.submit("executor-loss", List.of(Jobs.MANY_TASKS),
         List.of("--input", input.dir.toString(), "--output", output.toString()));
     Kill kill = killBusyExecutor(cluster, job);
     System.out.println(kill);
@@ -45,19 +42,15 @@ class ExecutorLossIT {
     String death = "Executor " + result.applicationId() + "/" + kill.executorId
         + " finished with state EXITED message Command exited with code 137";
     assertTrue(cluster.workerLogs().stream().anyMatch(log -> contains(log, death)), death);
-    assertTrue(result.stderr.contains("Lost executor " + kill.executorId + " on 127.0.0.1"),
+    assertTrue(result.stderr.contains("Lost executor " + kill.executorId + " on " + kill.host()),
         result.describe());
-    assertTrue(result.stderr.contains("(127.0.0.1 executor " + kill.executorId
+    assertTrue(result.stderr.contains("(" + kill.host() + " executor " + kill.executorId
         + "): ExecutorLostFailure"), result.describe());
     JobSummary summary = JobSummary.of(result);
     assertEquals(input.rows, summary.rowsRead, summary.line);
     assertEquals(input.rows, summary.rowsWritten, summary.line);
     OutputDirs.assertHolds(output.getParent(), List.of("scored"), result);
-    Dataset<Row> scored = checking.spark.read().parquet(output.toString());
-    assertEquals(input.expected, Checksum.of(scored));
-    Agreement agreement = Agreement.of(scored);
-    System.out.println("%s: %s.".formatted(result.name, agreement));
-    assertTrue(agreement.bitIdentical(), agreement.toString());
+    ScoredOutput.assertScored(checking, output, input.expected, new SoftmaxTransformer(), result);
   }
 
   private static boolean contains(Path file, String text) {
@@ -80,6 +73,11 @@ class ExecutorLossIT {
       this.pid = pid;
       this.stage = stage;
       this.executor = executor;
+    }
+
+    /** The host the executor ran on, as the driver knows it. */
+    String host() {
+      return executor.path("hostPort").asText().replaceFirst(":\\d+$", "");
     }
 
     @Override
@@ -107,7 +105,7 @@ class ExecutorLossIT {
       if (!job.isAlive()) {
         throw new IllegalStateException("The job ended before an executor could be killed.");
       }
-      Optional<JsonNode> stage = midwayStage(job);
+      Optional<JsonNode> stage = job.midwayStage();
       Optional<JsonNode> executor = stage.isPresent() ? busyExecutor(job) : Optional.empty();
       if (executor.isEmpty()) {
         return false;
@@ -123,19 +121,6 @@ class ExecutorLossIT {
       return true;
     });
     return kill.get();
-  }
-
-  /** An active stage with a quarter of its tasks (at least two) done and two not yet started. */
-  private static Optional<JsonNode> midwayStage(Submission job) {
-    for (JsonNode stage : job.driverApi("stages?status=active").orElse(MissingNode.getInstance())) {
-      int tasks = stage.path("numTasks").asInt();
-      int done = stage.path("numCompleteTasks").asInt();
-      int waiting = tasks - done - stage.path("numActiveTasks").asInt();
-      if (done >= Math.max(2, tasks / 4) && waiting >= 2) {
-        return Optional.of(stage);
-      }
-    }
-    return Optional.empty();
   }
 
   /** An executor that has completed a task and is running another. */

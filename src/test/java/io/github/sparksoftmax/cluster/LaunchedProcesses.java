@@ -16,14 +16,23 @@ import java.util.stream.Collectors;
  */
 final class LaunchedProcesses implements AutoCloseable {
   private final List<Process> processes = new ArrayList<>();
+  private boolean stopped;
   private final Thread shutdownHook = new Thread(this::stopAll, "stop-spark-cluster");
 
   LaunchedProcesses() {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
-  /** Starts {@code builder} and tracks the process until {@link #close}. */
+  /**
+   * Starts {@code builder} and tracks the process until {@link #close}.
+   *
+   * @throws IllegalStateException once the processes were stopped, as when the JVM exits while a
+   *     test is about to start a job: the job would outlive the JVM
+   */
   synchronized Process start(ProcessBuilder builder) throws IOException {
+    if (stopped) {
+      throw new IllegalStateException("the cluster's processes were stopped");
+    }
     Process process = builder.start();
     processes.add(process);
     return process;
@@ -47,6 +56,7 @@ final class LaunchedProcesses implements AutoCloseable {
   }
 
   private synchronized void stopAll() {
+    stopped = true;
     for (int i = processes.size() - 1; i >= 0; i--) {
       kill(processes.get(i).toHandle());
     }

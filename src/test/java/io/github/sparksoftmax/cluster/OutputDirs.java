@@ -2,12 +2,11 @@ package io.github.sparksoftmax.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.sparksoftmax.Folders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 
 /**
@@ -30,10 +29,7 @@ final class OutputDirs {
    */
   static void assertHolds(Path folder, List<String> expected, JobResult result)
       throws IOException {
-    try (Stream<Path> entries = Files.list(folder)) {
-      List<String> names = entries.map(entry -> entry.getFileName().toString()).sorted()
-          .collect(Collectors.toList());
-      assertEquals(expected, names, "what the job left in " + folder + "\n" + result.describe());
-    }
+    assertEquals(expected, Folders.names(folder), "what the job left in " + folder + "\n"
+        + result.describe());
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import io.github.sparksoftmax.SoftmaxTransformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,8 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -55,11 +54,7 @@ class ScaleIT {
       assertFalse(Files.readString(log).contains("OutOfMemoryError"), log.toString());
     }
     OutputDirs.assertHolds(output.getParent(), List.of("scored"), result);
-    Dataset<Row> scored = checking.spark.read().parquet(output.toString());
-    assertEquals(input.expected, Checksum.of(scored));
-    Agreement agreement = Agreement.of(scored);
-    System.out.println("%s: %s.".formatted(result.name, agreement));
-    assertTrue(agreement.bitIdentical(), agreement.toString());
+    ScoredOutput.assertScored(checking, output, input.expected, new SoftmaxTransformer(), result);
     String heap = peakHeap.get() == 0 ? "not reported before the end"
         : (peakHeap.get() >> 20) + " MiB of 1024";
     System.out.printf("Scale: %,d rows in %.1f s of spark-submit (%,.0f rows/s); the job"

@@ -48,6 +48,16 @@ final class ScoringInputs {
   }
 
   /**
+   * Writes {@code rows} rows as {@link #writeLogits} does, as {@code files} parquet files, with
+   * the logits also as an ML vector, column {@code features}.
+   */
+  static void writeLogitsAndVectors(SparkSession spark, long rows, int files, Path dir) {
+    logits(spark, rows, files)
+        .withColumn("features", org.apache.spark.ml.functions.array_to_vector(col("logits")))
+        .write().mode(SaveMode.Overwrite).parquet(dir.toString());
+  }
+
+  /**
    * Writes {@link #VALID_ROWS} valid rows in three files and, in a fourth, one row of each kind
    * that softmax is undefined on: a null row, a NaN entry, a null entry, every entry -Infinity.
    */

@@ -19,9 +19,11 @@ import org.apache.commons.io.FileUtils;
 
 /**
  * A Spark standalone cluster on this machine: one master and two workers of one core and 1 GB
- * each, started as plain {@code java -cp 'jars/*'} processes from the assembled Spark home, with
- * every port and web UI on 127.0.0.1. Applications are submitted with {@code SparkSubmit} in
- * client mode. {@link #close} kills every process the cluster started, executors included.
+ * each, started as plain {@code java -cp 'jars/*'} processes from the assembled Spark home. The
+ * master, the drivers and the first worker listen on 127.0.0.1, the second worker and its
+ * executors on 127.0.0.2, so that Spark sees two hosts: it runs a speculative copy of a task only
+ * on another host than the first attempt's. Applications are submitted with {@code SparkSubmit}
+ * in client mode. {@link #close} kills every process the cluster started, executors included.
  */
 final class StandaloneCluster implements AutoCloseable {
   private static final int LOWEST_PORT = 20000;
@@ -74,14 +76,15 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   private void startDaemons() throws IOException, InterruptedException {
-    Process master = launchDaemon("master", "org.apache.spark.deploy.master.Master",
+    Process master = launchDaemon("master", LOOPBACK, "org.apache.spark.deploy.master.Master",
         "--host", LOOPBACK, "--port", String.valueOf(masterPort),
         "--webui-port", String.valueOf(masterUiPort));
     List<Process> daemons = new ArrayList<>(List.of(master));
     for (int i = 1; i <= WORKERS; i++) {
       Path workDir = Files.createDirectories(workerDir(i));
-      Process worker = launchDaemon("worker-" + i, "org.apache.spark.deploy.worker.Worker",
-          "--host", LOOPBACK, "--port", String.valueOf(freePort()),
+      Process worker = launchDaemon("worker-" + i, workerHost(i),
+          "org.apache.spark.deploy.worker.Worker", "--host", workerHost(i),
+          "--port", String.valueOf(freePort()),
           "--webui-port", String.valueOf(freePort()), "--cores", "1", "--memory", "1g",
           "--work-dir", workDir.toString(), masterUrl());
       workers.add(worker);
@@ -96,6 +99,11 @@ final class StandaloneCluster implements AutoCloseable {
       }
       return aliveWorkers() == WORKERS;
     });
+  }
+
+  /** The address that worker {@code i} (from 1) and its executors listen on: 127.0.0.i. */
+  private static String workerHost(int i) {
+    return "127.0.0." + i;
   }
 
   /** {@code spark://127.0.0.1:PORT}. */
@@ -123,17 +131,30 @@ final class StandaloneCluster implements AutoCloseable {
    * the main class {@value #EXECUTOR_MAIN_CLASS} and {@code --executor-id ID}.
    */
   Optional<ProcessHandle> executorProcess(String executorId) {
-    return workers.stream()
-        .flatMap(Process::descendants)
-        .filter(ProcessHandle::isAlive)
+    return executorProcesses()
         .filter(process -> {
           List<String> arguments = argumentsOf(process);
           int flag = arguments.indexOf("--executor-id");
-          return arguments.contains(EXECUTOR_MAIN_CLASS)
-              && flag >= 0 && flag + 1 < arguments.size()
+          return flag >= 0 && flag + 1 < arguments.size()
               && arguments.get(flag + 1).equals(executorId);
         })
         .findFirst();
+  }
+
+  /**
+   * Waits until no executor JVM runs, as after the driver of the last application died: the
+   * master then has the workers kill its executors, which may still write until they are gone.
+   */
+  void awaitNoExecutors() throws InterruptedException {
+    Poll.until("no executor runs", Duration.ofMinutes(1),
+        () -> executorProcesses().findAny().isEmpty());
+  }
+
+  private Stream<ProcessHandle> executorProcesses() {
+    return workers.stream()
+        .flatMap(Process::descendants)
+        .filter(ProcessHandle::isAlive)
+        .filter(process -> argumentsOf(process).contains(EXECUTOR_MAIN_CLASS));
   }
 
   private static List<String> argumentsOf(ProcessHandle process) {
@@ -193,7 +214,8 @@ final class StandaloneCluster implements AutoCloseable {
     // The checks read the driver's INFO log (its application id, lost executors).
     arguments.add("--verbose");
     arguments.addAll(jobArgs);
-    ProcessBuilder builder = javaProcess("1g", "org.apache.spark.deploy.SparkSubmit", arguments)
+    ProcessBuilder builder = javaProcess("1g", LOOPBACK, "org.apache.spark.deploy.SparkSubmit",
+        arguments)
         .redirectOutput(logDir.resolve(name + ".out").toFile())
         .redirectError(logDir.resolve(name + ".err").toFile());
     return new Submission(name, processes.start(builder), logDir, uiPort);
@@ -207,16 +229,16 @@ final class StandaloneCluster implements AutoCloseable {
     return submit(name, List.of(), Arrays.asList(jobArgs)).await(Duration.ofMinutes(5));
   }
 
-  private Process launchDaemon(String name, String mainClass, String... arguments)
+  private Process launchDaemon(String name, String host, String mainClass, String... arguments)
       throws IOException {
-    ProcessBuilder builder = javaProcess("512m", mainClass, Arrays.asList(arguments))
+    ProcessBuilder builder = javaProcess("512m", host, mainClass, Arrays.asList(arguments))
         .redirectErrorStream(true)
         .redirectOutput(logDir.resolve(name + ".log").toFile());
     return processes.start(builder);
   }
 
-  private ProcessBuilder javaProcess(String heap, String mainClass, List<String> arguments)
-      throws IOException {
+  private ProcessBuilder javaProcess(String heap, String host, String mainClass,
+      List<String> arguments) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx" + heap);
@@ -230,7 +252,7 @@ final class StandaloneCluster implements AutoCloseable {
     // The workers build executor command lines from SPARK_HOME and SPARK_SCALA_VERSION.
     builder.environment().put("SPARK_HOME", settings.sparkHome.toString());
     builder.environment().put("SPARK_SCALA_VERSION", settings.scalaVersion);
-    builder.environment().put("SPARK_LOCAL_IP", LOOPBACK);
+    builder.environment().put("SPARK_LOCAL_IP", host);
     builder.environment().put("SPARK_LOCAL_DIRS",
         Files.createDirectories(settings.workDir.resolve("local")).toString());
     return builder;

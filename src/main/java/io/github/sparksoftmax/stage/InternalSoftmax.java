@@ -292,22 +292,22 @@ public final class InternalSoftmax {
     ArrayData values = logits.getArray(VALUES);
     int[] indices = VectorStructure.sparseIndices(logits, values, column);
     if (indices == null) {
-      return Softmax.check(values.toDoubleArray()).isValid();
+      return Softmax.check(ArrayReads.doubles(values)).isValid();
     }
     VectorStructure.requireIndicesInRange(logits, indices, column);
-    return Softmax.checkSparse(logits.getInt(SIZE), values.toDoubleArray()).isValid();
+    return Softmax.checkSparse(logits.getInt(SIZE), ArrayReads.doubles(values)).isValid();
   }
 
   /** True when an {@code array<double>} row is non-null, without null entries, and valid. */
   public static boolean isValidDoubles(ArrayData logits) {
     return logits != null && !hasNullEntry(logits)
-        && Softmax.check(logits.toDoubleArray()).isValid();
+        && Softmax.check(ArrayReads.doubles(logits)).isValid();
   }
 
   /** True when an {@code array<float>} row is non-null, without null entries, and valid. */
   public static boolean isValidFloats(ArrayData logits) {
     return logits != null && !hasNullEntry(logits)
-        && Softmax.check(logits.toFloatArray()).isValid();
+        && Softmax.check(ArrayReads.floats(logits)).isValid();
   }
 
   /**
@@ -317,7 +317,7 @@ public final class InternalSoftmax {
    */
   public static double argmaxOfVector(Object vectorRow) {
     InternalRow result = (InternalRow) vectorRow;
-    int best = Softmax.argmax(result.getArray(VALUES).toDoubleArray());
+    int best = Softmax.argmax(ArrayReads.doubles(result.getArray(VALUES)));
     if (best >= 0 && result.getByte(TYPE) == SPARSE) {
       best = result.getArray(INDICES).getInt(best);
     }
@@ -326,12 +326,12 @@ public final class InternalSoftmax {
 
   /** The argmax of an {@code array<double>} result. */
   public static double argmaxOfDoubles(ArrayData result) {
-    return asPrediction(Softmax.argmax(result.toDoubleArray()));
+    return asPrediction(Softmax.argmax(ArrayReads.doubles(result)));
   }
 
   /** The argmax of an {@code array<float>} result. */
   public static double argmaxOfFloats(ArrayData result) {
-    return asPrediction(Softmax.argmax(result.toFloatArray()));
+    return asPrediction(Softmax.argmax(ArrayReads.floats(result)));
   }
 
   /** The top {@code k} entries of a result row as VectorUDT's internal sparse vector. */

@@ -73,7 +73,7 @@ public final class ResultBuffers implements Serializable {
    */
   double[] logits(ArrayData values) {
     if (!(values instanceof UnsafeArrayData)) {
-      return values.toDoubleArray();
+      return ArrayReads.doubles(values, logitsArray(values.numElements()));
     }
     int n = values.numElements();
     double[] copy = logitsArray(n);

@@ -57,7 +57,7 @@ final class VectorStructure {
     if (values == null || vector.isNullAt(SIZE) || vector.isNullAt(INDICES)) {
       throw malformed(vector, column, "a part of the vector is null");
     }
-    int[] indices = vector.getArray(INDICES).toIntArray();
+    int[] indices = ArrayReads.ints(vector.getArray(INDICES));
     String problem =
         Softmax.sparseShapeProblem(vector.getInt(SIZE), indices.length, values.numElements());
     if (problem != null) {

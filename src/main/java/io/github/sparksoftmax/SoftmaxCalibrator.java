@@ -2,7 +2,6 @@ package io.github.sparksoftmax;
 
 import io.github.sparksoftmax.kernel.TemperatureLoss;
 import io.github.sparksoftmax.kernel.TemperatureSearch;
-import io.github.sparksoftmax.stage.CalibrationRows;
 import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.HandleInvalid;
@@ -44,7 +43,7 @@ import org.apache.spark.storage.StorageLevel;
  * predictionCol}, {@code topK}).
  */
 public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
-    implements DefaultParamsWritable {
+    implements SoftmaxStageParams, HasLabelCol, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -101,12 +100,12 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
     return uid;
   }
 
-  /** Input column of logits (default {@code logits}). */
+  @Override
   public Param<String> inputCol() {
     return inputCol;
   }
 
-  /** Label column, a class index (default {@code label}). */
+  @Override
   public Param<String> labelCol() {
     return labelCol;
   }
@@ -127,36 +126,32 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
   }
 
   /** Output column of the fitted stage (default {@code probability}). */
+  @Override
   public Param<String> outputCol() {
     return outputCol;
   }
 
   /** Whether the fitted stage outputs log-probabilities (default false). */
+  @Override
   public BooleanParam logSoftmax() {
     return logSoftmax;
   }
 
-  /** {@code error}, {@code skip} or {@code keep} (default {@code error}). */
+  @Override
   public Param<String> handleInvalid() {
     return handleInvalid;
   }
 
   /** Optional argmax column of the fitted stage; empty for none (the default). */
+  @Override
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
   /** Top-k output of the fitted stage (default 0: every entry); see {@link SoftmaxTransformer}. */
+  @Override
   public IntParam topK() {
     return topK;
-  }
-
-  public String getInputCol() {
-    return getOrDefault(inputCol);
-  }
-
-  public String getLabelCol() {
-    return getOrDefault(labelCol);
   }
 
   public String getWeightCol() {
@@ -169,26 +164,6 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
 
   public double getTol() {
     return (Double) getOrDefault(tol);
-  }
-
-  public String getOutputCol() {
-    return getOrDefault(outputCol);
-  }
-
-  public boolean getLogSoftmax() {
-    return (Boolean) getOrDefault(logSoftmax);
-  }
-
-  public String getHandleInvalid() {
-    return getOrDefault(handleInvalid);
-  }
-
-  public String getPredictionCol() {
-    return getOrDefault(predictionCol);
-  }
-
-  public int getTopK() {
-    return (Integer) getOrDefault(topK);
   }
 
   public SoftmaxCalibrator setInputCol(String value) {

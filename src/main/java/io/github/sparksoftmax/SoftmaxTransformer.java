@@ -42,7 +42,8 @@ import org.apache.spark.sql.types.StructType;
  * persists like Spark's own stages. It is a {@link Model} (like Spark's {@code Bucketizer}) so that
  * {@link SoftmaxCalibrator} can fit it; it is equally usable on its own.
  */
-public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements DefaultParamsWritable {
+public class SoftmaxTransformer extends Model<SoftmaxTransformer>
+    implements SoftmaxStageParams, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -88,12 +89,12 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     return uid;
   }
 
-  /** Input column of logits (default {@code logits}). */
+  @Override
   public Param<String> inputCol() {
     return inputCol;
   }
 
-  /** Output column (default {@code probability}). */
+  @Override
   public Param<String> outputCol() {
     return outputCol;
   }
@@ -103,59 +104,28 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     return temperature;
   }
 
-  /** Whether to output log-probabilities (default false). */
+  @Override
   public BooleanParam logSoftmax() {
     return logSoftmax;
   }
 
-  /** {@code error}, {@code skip} or {@code keep} (default {@code error}). */
+  @Override
   public Param<String> handleInvalid() {
     return handleInvalid;
   }
 
-  /** Optional argmax column; empty for none (the default). */
+  @Override
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
-  /**
-   * How many of the largest entries to output (default 0: all). When &gt; 0 the output column is a
-   * sparse vector (VectorUDT) of the row's size, for vector and array inputs alike, holding the
-   * {@code topK} largest probabilities (or log-probabilities) at their original indices: exact
-   * values, not renormalised, ties to the lower index; every entry when {@code topK} is at least
-   * the row's size. For {@code array<float>} input the values are the double-precision results.
-   * An invalid row kept by {@code handleInvalid=keep} holds NaN at its first {@code topK} indices.
-   */
+  @Override
   public IntParam topK() {
     return topK;
   }
 
-  public String getInputCol() {
-    return getOrDefault(inputCol);
-  }
-
-  public String getOutputCol() {
-    return getOrDefault(outputCol);
-  }
-
   public double getTemperature() {
     return (Double) getOrDefault(temperature);
-  }
-
-  public boolean getLogSoftmax() {
-    return (Boolean) getOrDefault(logSoftmax);
-  }
-
-  public String getHandleInvalid() {
-    return getOrDefault(handleInvalid);
-  }
-
-  public String getPredictionCol() {
-    return getOrDefault(predictionCol);
-  }
-
-  public int getTopK() {
-    return (Integer) getOrDefault(topK);
   }
 
   public SoftmaxTransformer setInputCol(String value) {

@@ -11,6 +11,17 @@ import org.junit.jupiter.api.BeforeAll;
  * stopped after the class so that the next class (or spark-testing-base) can start its own.
  */
 public abstract class LocalSparkTest {
+  /** SQL settings under which Spark compiles expressions, with no fallback to interpreting them. */
+  protected static final Map<String, String> COMPILED = Map.of(
+      "spark.sql.codegen.factoryMode", "CODEGEN_ONLY",
+      "spark.sql.codegen.wholeStage", "true",
+      "spark.sql.codegen.fallback", "false");
+
+  /** SQL settings under which Spark interprets every expression. */
+  protected static final Map<String, String> INTERPRETED = Map.of(
+      "spark.sql.codegen.factoryMode", "NO_CODEGEN",
+      "spark.sql.codegen.wholeStage", "false");
+
   protected static SparkSession spark;
 
   @BeforeAll

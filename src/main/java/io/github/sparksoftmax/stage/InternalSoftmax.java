@@ -364,7 +364,7 @@ public final class InternalSoftmax {
    * these methods declares no exceptions, yet a failed action should carry a SparkException.
    */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> E unchecked(Throwable exception) throws E {
+  static <E extends Throwable> E unchecked(Throwable exception) throws E {
     throw (E) exception;
   }
 }

@@ -43,14 +43,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class SoftmaxExpressionTest extends LocalSparkTest {
 
-  private static final Map<String, String> COMPILED = Map.of(
-      "spark.sql.codegen.factoryMode", "CODEGEN_ONLY",
-      "spark.sql.codegen.wholeStage", "true",
-      "spark.sql.codegen.fallback", "false");
-  private static final Map<String, String> INTERPRETED = Map.of(
-      "spark.sql.codegen.factoryMode", "NO_CODEGEN",
-      "spark.sql.codegen.wholeStage", "false");
-
   @BeforeAll
   static void registerFunctions() {
     SoftmaxFunctions.register(spark);

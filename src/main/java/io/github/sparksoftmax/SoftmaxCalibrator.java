@@ -41,6 +41,11 @@ import org.apache.spark.storage.StorageLevel;
  * The fitted stage has the estimator's uid, the fitted temperature and the estimator's output
  * params ({@code inputCol}, {@code outputCol}, {@code logSoftmax}, {@code handleInvalid}, {@code
  * predictionCol}, {@code topK}).
+ *
+ * <p>It fits on a row of logits per labelled example and has no {@code groupCol}: its fitted stage
+ * scores rows of logits. Long-format data (a row per candidate) is fitted once its groups are
+ * collected into arrays of scores with the label as the index of the chosen candidate; the fitted
+ * stage then scores long-format rows with {@code setGroupCol} and the fitted temperature.
  */
 public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
     implements SoftmaxStageParams, HasLabelCol, DefaultParamsWritable {

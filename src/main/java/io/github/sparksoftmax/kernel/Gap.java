@@ -22,7 +22,7 @@ final class Gap {
   static double quotient(double x, double r, double t) {
     double d = x - r;
     if (Math.abs(d) <= WIDE) {
-      return d / t;
+      return t == 1.0 ? d : d / t;
     }
     return (0.5 * x - 0.5 * r) / (0.5 * t);
   }
@@ -45,7 +45,8 @@ final class Gap {
       s = 0.5 * t;
       d = a - b;
     }
-    return (Softmax.twoSumError(a, -b, d) + Math.fma(-q, s, d)) / s;
+    double subtraction = Softmax.twoSumError(a, -b, d);
+    return s == 1.0 ? subtraction : (subtraction + Math.fma(-q, s, d)) / s;
   }
 
   /**

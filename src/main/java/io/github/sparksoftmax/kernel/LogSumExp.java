@@ -132,15 +132,26 @@ public final class LogSumExp {
   }
 
   /**
+   * {@code log S}, the logarithm of the sum relative to the reference (to the maximum once {@link
+   * #normalise() normalised}, where {@code S} is at least 1): by {@code log1p} of the excess over
+   * 1 below 2, so that it keeps its relative accuracy near 0.
+   */
+  public double logOfSum() {
+    return logHead(sum, compensation);
+  }
+
+  /**
    * The probability (or log-probability) of value {@code x} within a group whose state, {@link
-   * #normalise() normalised}, has maximum {@code max}, sum {@code sum + sumError} and {@code
-   * positiveInfinities} infinite values: {@code exp((x - max) / t) / S} or {@code (x - max) / t -
-   * log S}, with the same accuracy as the vector kernel's (4 ulps; of {@code max(1, |exact|)} for
-   * a log-probability). {@code +Infinity} values share the mass equally and every other value
-   * gets 0. The group must be valid (see {@link #status(boolean)}) and hold {@code x}.
+   * #normalise() normalised}, has maximum {@code max}, sum {@code sum} ({@code sum() +
+   * compensation()}, rounded), {@code logSum} ({@link #logOfSum()}) and {@code
+   * positiveInfinities} infinite values: {@code exp((x - max) / t) / sum} or {@code (x - max) / t
+   * - logSum}, with the same accuracy as the vector kernel's (4 ulps; of {@code max(1, |exact|)}
+   * for a log-probability, which needs no more than the rounded logarithm, since {@code (x - max)
+   * / t <= 0 <= logSum} do not cancel). {@code +Infinity} values share the mass equally and every
+   * other value gets 0. The group must be valid (see {@link #status(boolean)}) and hold {@code x}.
    */
   public static double softmax(double x, double temperature, boolean logSpace, double max,
-      double sum, double sumError, long positiveInfinities) {
+      double sum, double logSum, long positiveInfinities) {
     if (positiveInfinities > 0) {
       boolean share = x == Double.POSITIVE_INFINITY;
       if (logSpace) {
@@ -149,7 +160,7 @@ public final class LogSumExp {
       return share ? 1.0 / positiveInfinities : 0.0;
     }
     if (!logSpace) {
-      return Gap.exp(x, max, temperature) / (sum + sumError);
+      return Gap.exp(x, max, temperature) / sum;
     }
     if (x == Double.NEGATIVE_INFINITY) {
       return x;
@@ -158,11 +169,8 @@ public final class LogSumExp {
     if (d == Double.NEGATIVE_INFINITY) {
       return d;
     }
-    double dError = Gap.error(x, max, temperature, d);
-    double log = logHead(sum, sumError);
-    double head = d - log;
-    return head + (Softmax.twoSumError(d, -log, head)
-        + (dError - logTail(sum, sumError, log)));
+    double head = d - logSum;
+    return head + (Softmax.twoSumError(d, -logSum, head) + Gap.error(x, max, temperature, d));
   }
 
   /**
@@ -290,7 +298,7 @@ public final class LogSumExp {
    * 1 below 2, so that it keeps its relative accuracy near 0.
    */
   private static double logHead(double sum, double error) {
-    return sum < 2.0 ? Math.log1p((sum - 1.0) + error) : Math.log(sum);
+    return sum < 2.0 ? Math.log1p((sum - 1.0) + error) : Math.log(sum + error);
   }
 
   /**

@@ -20,20 +20,21 @@ import org.apache.spark.sql.types.StructType;
 public final class InternalGroupSoftmax {
 
   /**
-   * A group's normaliser: its largest finite score {@code max}, the sum {@code sum + sumError} of
-   * {@code exp((x - max) / t)} over its finite scores, the number of {@code +Infinity} scores,
-   * and the {@link RowStatus} ordinal of the group as a whole.
+   * A group's normaliser: its largest finite score {@code max}, the sum {@code sum} of {@code
+   * exp((x - max) / t)} over its finite scores and its logarithm {@code logSum} (see {@link
+   * LogSumExp#logOfSum()}), the number of {@code +Infinity} scores, and the {@link RowStatus}
+   * ordinal of the group as a whole.
    */
   public static final StructType NORMALISER = new StructType()
       .add("max", DataTypes.DoubleType, false)
       .add("sum", DataTypes.DoubleType, false)
-      .add("sumError", DataTypes.DoubleType, false)
+      .add("logSum", DataTypes.DoubleType, false)
       .add("positiveInfinities", DataTypes.LongType, false)
       .add("status", DataTypes.IntegerType, false);
 
   private static final int MAX = 0;
   private static final int SUM = 1;
-  private static final int SUM_ERROR = 2;
+  private static final int LOG_SUM = 2;
   private static final int INFINITIES = 3;
   private static final int STATUS = 4;
   private static final RowStatus[] STATUSES = RowStatus.values();
@@ -57,8 +58,8 @@ public final class InternalGroupSoftmax {
    */
   static InternalRow normaliser(LogSumExp group, boolean nullsInvalid) {
     group.normalise();
-    return new GenericInternalRow(new Object[] {group.max(), group.sum(), group.compensation(),
-        group.positiveInfinities(), group.status(nullsInvalid).ordinal()});
+    return new GenericInternalRow(new Object[] {group.max(), group.sum() + group.compensation(),
+        group.logOfSum(), group.positiveInfinities(), group.status(nullsInvalid).ordinal()});
   }
 
   /** Whether softmax is defined on the group of a normaliser (null for none: not defined). */
@@ -78,7 +79,7 @@ public final class InternalGroupSoftmax {
   public static double probability(double score, InternalRow normaliser, double temperature,
       boolean logSpace) {
     return LogSumExp.softmax(score, temperature, logSpace, normaliser.getDouble(MAX),
-        normaliser.getDouble(SUM), normaliser.getDouble(SUM_ERROR), normaliser.getLong(INFINITIES));
+        normaliser.getDouble(SUM), normaliser.getDouble(LOG_SUM), normaliser.getLong(INFINITIES));
   }
 
   /**

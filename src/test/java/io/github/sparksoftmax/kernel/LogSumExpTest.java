@@ -212,7 +212,8 @@ class LogSumExpTest {
 
   private static double softmax(LogSumExp normalised, double x, boolean logSpace) {
     return LogSumExp.softmax(x, normalised.temperature(), logSpace, normalised.max(),
-        normalised.sum(), normalised.compensation(), normalised.positiveInfinities());
+        normalised.sum() + normalised.compensation(), normalised.logOfSum(),
+        normalised.positiveInfinities());
   }
 
   private static LogSumExp of(double temperature, double... values) {

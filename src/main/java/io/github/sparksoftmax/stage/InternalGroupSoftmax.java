@@ -3,7 +3,7 @@ package io.github.sparksoftmax.stage;
 import io.github.sparksoftmax.kernel.LogSumExp;
 import io.github.sparksoftmax.kernel.RowStatus;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Decimal;
@@ -52,14 +52,23 @@ public final class InternalGroupSoftmax {
   }
 
   /**
-   * The normaliser of a group, re-centred on its maximum: {@link #NORMALISER}.
+   * The normaliser of a group, re-centred on its maximum: {@link #NORMALISER}, in Spark's binary
+   * row format, which a window copies into each of the group's rows as one block of bytes.
    *
    * @param nullsInvalid whether a null score makes the group invalid
    */
   static InternalRow normaliser(LogSumExp group, boolean nullsInvalid) {
     group.normalise();
-    return new GenericInternalRow(new Object[] {group.max(), group.sum() + group.compensation(),
-        group.logOfSum(), group.positiveInfinities(), group.status(nullsInvalid).ordinal()});
+    int fields = NORMALISER.size();
+    int bytes = UnsafeRow.calculateBitSetWidthInBytes(fields) + Long.BYTES * fields;
+    UnsafeRow row = new UnsafeRow(fields);
+    row.pointTo(new byte[bytes], bytes);
+    row.setDouble(MAX, group.max());
+    row.setDouble(SUM, group.sum() + group.compensation());
+    row.setDouble(LOG_SUM, group.logOfSum());
+    row.setLong(INFINITIES, group.positiveInfinities());
+    row.setInt(STATUS, group.status(nullsInvalid).ordinal());
+    return row;
   }
 
   /** Whether softmax is defined on the group of a normaliser (null for none: not defined). */

@@ -1,5 +1,7 @@
 package io.github.sparksoftmax;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.github.sparksoftmax.kernel.ExactSoftmax;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -114,13 +116,43 @@ public final class LongFormatGroups {
 
   /** The index within its group of the score of row {@code i}. */
   public int position(long i) {
+    return (int) (i - firstRow(group(i)));
+  }
+
+  /** The group of row {@code i}. */
+  public int group(long i) {
     long rest = i;
-    for (double[] group : groups) {
-      if (rest < group.length) {
-        return (int) rest;
+    for (int g = 0; g < groups.length; g++) {
+      if (rest < groups[g].length) {
+        return g;
       }
-      rest -= group.length;
+      rest -= groups[g].length;
     }
     throw new IndexOutOfBoundsException("no row " + i);
+  }
+
+  private long firstRow(int group) {
+    long first = 0;
+    for (int g = 0; g < group; g++) {
+      first += groups[g].length;
+    }
+    return first;
+  }
+
+  /**
+   * Asserts the accuracy contract of softmax: a probability within 4 ulps of the exact value (2
+   * {@code Double.MIN_VALUE} when subnormal), a log-probability within 4 ulps of {@code max(1,
+   * |exact|)}.
+   */
+  public static void assertWithinContract(ExactSoftmax exact, int i, double actual,
+      boolean logSpace, String where) {
+    if (logSpace) {
+      assertTrue(exact.logProbabilityUlps(i, actual) <= 4,
+          where + ": " + actual + " vs exact " + exact.logProbability(i));
+    } else {
+      double bound = Math.abs(exact.probability(i)) < Double.MIN_NORMAL ? 2 : 4;
+      assertTrue(exact.probabilityUlps(i, actual) <= bound,
+          where + ": " + actual + " vs exact " + exact.probability(i));
+    }
   }
 }

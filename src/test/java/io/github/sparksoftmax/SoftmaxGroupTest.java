@@ -1,5 +1,6 @@
 package io.github.sparksoftmax;
 
+import static io.github.sparksoftmax.LongFormatGroups.assertWithinContract;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -54,7 +55,7 @@ class SoftmaxGroupTest extends LocalSparkTest {
         assertEquals(scores.count(), rows.size());
         for (Row row : rows) {
           ExactSoftmax exact = GROUPS.exact(row.getInt(0), t);
-          assertExact(exact, GROUPS.position(row.getLong(1)), row.getDouble(3), log,
+          assertWithinContract(exact, GROUPS.position(row.getLong(1)), row.getDouble(3), log,
               "row " + row.getLong(1));
         }
       }
@@ -170,8 +171,8 @@ class SoftmaxGroupTest extends LocalSparkTest {
       Map<Long, Double> kept = byRow(top);
       assertEquals(List.of(1L, 3L, 5L, 6L, 7L), new ArrayList<>(kept.keySet()));
       ExactSoftmax first = ExactSoftmax.of(new double[] {0.5, 2.0, 1.0, 2.0}, 1.0);
-      assertExact(first, 1, kept.get(1L), log, "row 1");
-      assertExact(first, 3, kept.get(3L), log, "row 3");
+      assertWithinContract(first, 1, kept.get(1L), log, "row 1");
+      assertWithinContract(first, 3, kept.get(3L), log, "row 3");
       assertEquals(log ? 0.0 : 1.0, kept.get(7L));
     }
     Map<Long, Double> topOne = byRow(stage().setTopK(1).transform(frame));
@@ -264,22 +265,10 @@ class SoftmaxGroupTest extends LocalSparkTest {
       List<Double> p = sums.getList(0);
       assertEquals(97, p.size());
       for (int i = 0; i < 97; i++) {
-        assertExact(exact, i, p.get(i), false, "row " + i);
+        assertWithinContract(exact, i, p.get(i), false, "row " + i);
       }
     } finally {
       spark.sparkContext().removeSparkListener(listener);
-    }
-  }
-
-  private static void assertExact(ExactSoftmax exact, int i, double actual, boolean log,
-      String where) {
-    if (log) {
-      assertTrue(exact.logProbabilityUlps(i, actual) <= ULPS,
-          where + ": " + actual + " vs exact " + exact.logProbability(i));
-    } else {
-      double bound = Math.abs(exact.probability(i)) < Double.MIN_NORMAL ? 2 : ULPS;
-      assertTrue(exact.probabilityUlps(i, actual) <= bound,
-          where + ": " + actual + " vs exact " + exact.probability(i));
     }
   }
 

@@ -103,7 +103,7 @@ class LogSumExpFunctionTest extends LocalSparkTest {
       for (Row row : withConf(mode, () -> spark.sql(sql).collectAsList())) {
         long i = row.getLong(0);
         int p = groups.position(i);
-        double[] scores = groups.scores(groupOf(groups, i));
+        double[] scores = groups.scores(groups.group(i));
         int n = scores.length;
         assertFrame(row, 1, scores, 0, n, 1.0);
         assertFrame(row, 2, scores, 0, p + 1, 2.0);
@@ -127,17 +127,6 @@ class LogSumExpFunctionTest extends LocalSparkTest {
       assertTrue(exact.logSumExpUlps(row.getDouble(field)) <= ULPS,
           where + ": " + row.getDouble(field) + " vs exact " + exact.logSumExp());
     }
-  }
-
-  private static int groupOf(LongFormatGroups groups, long i) {
-    long rest = i;
-    for (int g = 0; g < groups.size(); g++) {
-      if (rest < groups.scores(g).length) {
-        return g;
-      }
-      rest -= groups.scores(g).length;
-    }
-    throw new IndexOutOfBoundsException("no row " + i);
   }
 
   @Test

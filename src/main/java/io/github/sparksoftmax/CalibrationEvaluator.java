@@ -6,6 +6,7 @@ import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.SoftmaxParams;
+import io.github.sparksoftmax.stage.StringParam;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.evaluation.Evaluator;
@@ -65,10 +66,10 @@ public class CalibrationEvaluator extends Evaluator
   /** An evaluator with the given uid and default params (used when loading). */
   public CalibrationEvaluator(String uid) {
     this.uid = uid;
-    probabilityCol = new Param<>(this, "probabilityCol", "column of class probabilities: vector,"
+    probabilityCol = StringParam.of(this, "probabilityCol", "column of class probabilities: vector,"
         + " array<double> or array<float>", ColumnNameValidator.required());
     labelCol = SoftmaxParams.labelCol(this);
-    metricName = new Param<>(this, "metricName", "metric: logLoss, brier, ece (expected"
+    metricName = StringParam.of(this, "metricName", "metric: logLoss, brier, ece (expected"
         + " calibration error) or accuracy", ParamValidators.inArray(METRICS));
     numBins = new IntParam(this, "numBins", "number of equal-width confidence bins of the"
         + " expected calibration error (>= 1)", ParamValidators.gtEq(1));

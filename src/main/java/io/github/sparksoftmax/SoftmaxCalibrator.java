@@ -6,6 +6,7 @@ import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.SoftmaxParams;
+import io.github.sparksoftmax.stage.StringParam;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
@@ -73,7 +74,7 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
     this.uid = uid;
     inputCol = SoftmaxParams.inputCol(this);
     labelCol = SoftmaxParams.labelCol(this);
-    weightCol = new Param<>(this, "weightCol", "if not empty, a numeric column of row weights,"
+    weightCol = StringParam.of(this, "weightCol", "if not empty, a numeric column of row weights,"
         + " finite and >= 0; otherwise every row weighs 1", ColumnNameValidator.optional());
     maxIter = new IntParam(this, "maxIter", "maximum number of passes over the data, each"
         + " evaluating the loss and its derivatives at one temperature (>= 1)",
@@ -82,7 +83,7 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
         + " mean NLL in nats, by at most tol (>= 0)", ParamValidators.gtEq(0.0));
     outputCol = SoftmaxParams.outputCol(this);
     logSoftmax = SoftmaxParams.logSoftmax(this);
-    handleInvalid = new Param<>(this, "handleInvalid", "what to do with an invalid row (null or"
+    handleInvalid = StringParam.of(this, "handleInvalid", "what to do with an invalid row (null or"
         + " NaN logits, a label that is not a class index or whose probability is always 0, a bad"
         + " weight): 'error' fails the fit, 'skip' and 'keep' leave it out of the fit; the fitted"
         + " stage inherits the value", ParamValidators.inArray(HandleInvalid.NAMES));

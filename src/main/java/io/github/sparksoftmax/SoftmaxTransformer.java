@@ -7,6 +7,7 @@ import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.SoftmaxColumns;
 import io.github.sparksoftmax.stage.SoftmaxParams;
+import io.github.sparksoftmax.stage.StringParam;
 import java.util.Arrays;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.attribute.AttributeGroup;
@@ -76,13 +77,13 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer>
         + " temperature before softmax; finite and > 0",
         ParamValidators.inRange(0.0, Double.MAX_VALUE, false, true));
     logSoftmax = SoftmaxParams.logSoftmax(this);
-    handleInvalid = new Param<>(this, "handleInvalid", "what to do with a row on which softmax"
+    handleInvalid = StringParam.of(this, "handleInvalid", "what to do with a row on which softmax"
         + " is undefined (null, a NaN or null entry, every entry -Infinity): 'error' fails,"
         + " 'skip' drops the row, 'keep' outputs null for a null row and NaN otherwise",
         ParamValidators.inArray(HandleInvalid.NAMES));
     predictionCol = SoftmaxParams.predictionCol(this);
     topK = SoftmaxParams.topK(this);
-    groupCol = new Param<>(this, "groupCol", "if not empty, long-format input: inputCol holds a"
+    groupCol = StringParam.of(this, "groupCol", "if not empty, long-format input: inputCol holds a"
         + " numeric score per row, the rows with equal values of this column (nulls included)"
         + " form a group, and outputCol is each row's probability within its group; a null or NaN"
         + " score, or every score -Infinity, makes the whole group invalid",
@@ -286,6 +287,17 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer>
   @Override
   public SoftmaxTransformer copy(ParamMap extra) {
     return this.<SoftmaxTransformer>defaultCopy(extra).setParent(parent());
+  }
+
+  /**
+   * {@code SoftmaxTransformer: uid=UID, temperature=T}, T as {@link Double#toString(double)}
+   * writes it, which reads back to the same double. A Spark Connect server lets its clients call
+   * only {@code toString} on a model of this library (its allow-list of model methods names
+   * Spark's own), so the Python wrapper reads a fitted temperature from here.
+   */
+  @Override
+  public String toString() {
+    return "SoftmaxTransformer: uid=" + uid + ", temperature=" + getTemperature();
   }
 
   /** Reads a transformer saved with {@code write().save(path)}. */

@@ -120,6 +120,7 @@ class CalibrationEvaluatorTest extends LocalSparkTest {
   }
 
   @Test
+  @ExpectsTaskFailures
   void invalidRowsFailNamingTheProblem() {
     Object[][] cases = {
         {null, 0.0, "in column 'probability', the row is null"},

@@ -4,8 +4,8 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import io.github.sparksoftmax.job.JobLogging;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -28,21 +28,13 @@ public @interface ExpectsTaskFailures {
 
   /** Turns the task-failure loggers off before the test and back to their levels after it. */
   final class Quiet implements BeforeEachCallback, AfterEachCallback {
-    /** The loggers that Spark reports a failed task, job or write with. */
-    static final List<String> TASK_FAILURE_LOGGERS = List.of(
-        "org.apache.spark.executor.Executor",
-        "org.apache.spark.scheduler.TaskSetManager",
-        "org.apache.spark.scheduler.TaskSchedulerImpl",
-        "org.apache.spark.sql.execution.datasources.FileFormatWriter",
-        "org.apache.spark.util.Utils");
-
     private static final ExtensionContext.Namespace NAMESPACE =
         ExtensionContext.Namespace.create(ExpectsTaskFailures.class);
 
     @Override
     public void beforeEach(ExtensionContext context) {
       Map<String, Level> levels = new HashMap<>();
-      for (String name : TASK_FAILURE_LOGGERS) {
+      for (String name : JobLogging.TASK_FAILURE_LOGGERS) {
         levels.put(name, LogManager.getLogger(name).getLevel());
         Configurator.setLevel(name, Level.OFF);
       }

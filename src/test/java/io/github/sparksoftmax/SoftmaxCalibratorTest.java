@@ -129,6 +129,7 @@ class SoftmaxCalibratorTest extends LocalSparkTest {
   }
 
   @Test
+  @ExpectsTaskFailures
   void errorModeFailsTheFitNamingTheProblemAndHandleInvalid() {
     Object[][] cases = {
         {Vectors.dense(1.0, Double.NaN), 0.0, 1.0, "the row has a NaN entry"},

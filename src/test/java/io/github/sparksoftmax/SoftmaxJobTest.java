@@ -6,13 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.ml.linalg.Vector;
@@ -148,11 +152,16 @@ class SoftmaxJobTest extends LocalSparkTest {
   }
 
   @Test
-  void anInvalidRowUnderErrorFailsWithOneLineAndLeavesNoOutput() throws IOException {
-    String input = vectorInput("invalid", Vectors.dense(1.0, 2.0), Vectors.dense(Double.NaN, 1.0));
+  @ExpectsTaskFailures
+  void anInvalidRowUnderErrorFailsWithOneLineInTheJobsWordsAndLeavesNoOutput()
+      throws IOException {
+    String input = vectorInput("invalid", Vectors.dense(1.0, 2.0), Vectors.dense(Double.NaN, 1.0),
+        null);
     JobOutcome result = job("--input", input, "--output", path("never/out"));
     result.assertFailed(1, "softmax-job: error: Softmax is undefined for a row of column"
-        + " 'logits': the row has a NaN entry. Set handleInvalid to 'skip'");
+        + " 'logits': the row has a NaN entry. The first invalid row: id=1, name=row-1,"
+        + " logits=[NaN,1.0]. Use --handle-invalid skip to drop such rows or --handle-invalid"
+        + " keep to write NaN (null for a null row).\n");
     assertFalse(Files.exists(dir.resolve("never/out")));
     try (Stream<Path> leftovers = Files.list(dir.resolve("never"))) {
       assertEquals(List.of(), leftovers.collect(Collectors.toList()));
@@ -160,12 +169,29 @@ class SoftmaxJobTest extends LocalSparkTest {
   }
 
   @Test
+  @ExpectsTaskFailures
+  void anInvalidCsvRowIsNamedByItsFileAndDataRowAndItsLogitColumns() throws IOException {
+    Path csv = dir.resolve("scores of day 1.csv");
+    Files.writeString(csv, "id,logit_a,name,logit_b\n0,1.5,x,2.5\n\n1,-1,y,3\n2,4,z,\n"
+        + "3,NaN,w,1\n");
+    job("--input", csv.toString(), "--output", path("csv-out"), "--logit-prefix", "logit_")
+        .assertFailed(1, "softmax-job: error: Softmax is undefined for a row of columns logit_a,"
+            + " logit_b (--logit-prefix logit_): the row has a null entry. The first invalid row:"
+            + " data row 3 of " + csv + ", logit_a=4.0, logit_b=null. Use --handle-invalid skip");
+    job("--input", csv.toString(), "--output", path("csv-out"), "--logit-cols", "logit_b,logit_a")
+        .assertFailed(1, "for a row of columns logit_b, logit_a (--logit-cols): the row has a"
+            + " null entry. The first invalid row: data row 3 of " + csv + ", logit_b=null,"
+            + " logit_a=4.0.");
+  }
+
+  @Test
+  @ExpectsTaskFailures
   void dataErrorsExitWithOneBeforeAnythingIsWritten() throws IOException {
     String input = vectorInput("good", Vectors.dense(1.0, 2.0));
     Files.createDirectories(dir.resolve("corrupt"));
     Files.writeString(dir.resolve("corrupt/part-0.parquet"), "not a parquet file");
     Files.writeString(dir.resolve("bad.json"), "{\"logits\": [1.0, 2.0]}\n{\"logits\": [1.0,\n");
-    Files.writeString(dir.resolve("text.csv"), "id,a,b\n0,1.5,high\n");
+    Files.writeString(dir.resolve("text.csv"), "id,a,b\n0,1.5,2\n\n1,2.5,high\n");
     Files.createDirectories(dir.resolve("taken"));
     Files.writeString(dir.resolve("taken/keep.txt"), "existing output");
     String[][] cases = {
@@ -178,7 +204,11 @@ class SoftmaxJobTest extends LocalSparkTest {
             + " array<float> but got string"},
         {"--input", input, "--output-col", "id", "Output column 'id' already exists"},
         {"--input", path("text.csv"), "--logit-cols", "a,b",
-            "column 'b' named by --logit-cols must be numeric but is string"},
+            "column 'b' named by --logit-cols must be numeric; the first row where it is not:"
+            + " data row 2 of " + path("text.csv") + ", b=high"},
+        {"--input", input, "--logit-cols", "id,name", "--input-col", "assembled",
+            "column 'name' named by --logit-cols must be numeric; the first row where it is not:"
+            + " id=0, name=row-0, logits=[1.0,2.0]"},
         {"--input", path("text.csv"), "--logit-cols", "a,x",
             "column 'x' named by --logit-cols does not exist; the columns are id, a, b"},
         {"--input", path("text.csv"), "--logit-prefix", "logit_",
@@ -200,12 +230,60 @@ class SoftmaxJobTest extends LocalSparkTest {
     job("--input", path("x"), "--output", path("y"), "--temperature", "-1")
         .assertFailed(2, "--temperature must be a finite number > 0, got '-1' (see --help)");
     job("--output", path("y")).assertFailed(2, "--input is required");
+    job("--input", path("x"), "--output", path("y"), "--conf", "conf/softmax-job.properties")
+        .assertFailed(2, "the properties file of the job's flags is now given with"
+            + " --properties-file FILE (see --help)");
     JobOutcome help = job("--help");
     assertEquals(0, help.code);
-    assertTrue(help.out.startsWith("Usage: spark-submit --class io.github.sparksoftmax.SoftmaxJob"));
+    assertTrue(help.out.startsWith("Usage: bin/softmax-job [SPARK OPTIONS] --input PATH"
+        + " --output PATH [FLAGS]\n   or: spark-submit [SPARK OPTIONS] --class"
+        + " io.github.sparksoftmax.SoftmaxJob JAR"), help.out);
   }
 
   @Test
+  void versionNamesThisBuildAndTheSparkScalaAndJavaItRunsOn() {
+    JobOutcome version = job("--version", "--input", path("never-read"));
+    assertEquals(0, version.code, version.err);
+    String spark = versionOfJar("spark-core_\\d+\\.\\d+");
+    String scala = versionOfJar("scala-library");
+    List<String> lines = version.out.lines().collect(Collectors.toList());
+    assertEquals(2, lines.size(), version.out);
+    assertEquals("spark-softmax_" + scala.substring(0, scala.lastIndexOf('.')) + " 0.1.0-SNAPSHOT,"
+        + " built with Spark " + spark, lines.get(0));
+    assertTrue(lines.get(1).startsWith("running on Spark " + spark + ", Scala " + scala + ", Java "
+        + Runtime.version().feature() + "."), lines.get(1));
+  }
+
+  /** The version in the name of the jar {@code NAME-VERSION.jar} on this JVM's classpath. */
+  private static String versionOfJar(String name) {
+    Pattern jar = Pattern.compile(".*/" + name + "-(\\d+\\.\\d+\\.\\d+)\\.jar");
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .map(jar::matcher).filter(Matcher::matches).map(m -> m.group(1)).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + name + " jar on the classpath"));
+  }
+
+  @Test
+  void confSetsSparkSettingsInTheRunningSession() {
+    String input = vectorInput("conf-in", Vectors.dense(1.0, 2.0), Vectors.dense(3.0, 4.0),
+        Vectors.dense(5.0, 6.0));
+    try {
+      job("--input", input, "--output", path("conf-out"), "--conf",
+          "spark.sql.files.maxRecordsPerFile=1").assertSucceeded(3, 3);
+    } finally {
+      spark.conf().unset("spark.sql.files.maxRecordsPerFile");
+    }
+    try (Stream<Path> files = Files.list(dir.resolve("conf-out"))) {
+      assertEquals(3, files.filter(f -> f.toString().endsWith(".parquet")).count());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    job("--input", input, "--output", path("never"), "--conf", "spark.sql.warehouse.dir=elsewhere")
+        .assertFailed(2, "--conf spark.sql.warehouse.dir=elsewhere cannot be set in the Spark"
+            + " session that runs the job");
+  }
+
+  @Test
+  @ExpectsTaskFailures
   void overwriteReplacesTheOutputOnlyOnceTheNewOneIsComplete() throws IOException {
     String good = vectorInput("first", Vectors.dense(1.0, 2.0), Vectors.dense(3.0, 4.0));
     String bad = vectorInput("second", Vectors.dense(Double.NaN, 2.0));

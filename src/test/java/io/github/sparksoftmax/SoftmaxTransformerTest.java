@@ -138,6 +138,7 @@ class SoftmaxTransformerTest extends LocalSparkTest {
   }
 
   @Test
+  @ExpectsTaskFailures
   void errorModeFailsTheActionNamingTheProblemAndHandleInvalid(@TempDir Path dir) {
     Object[][] cases = {
         {Vectors.dense(1.0, Double.NaN), "the row has a NaN entry"},
@@ -161,6 +162,7 @@ class SoftmaxTransformerTest extends LocalSparkTest {
   }
 
   @Test
+  @ExpectsTaskFailures
   void errorModeReportsANullEntryOfAnArray() {
     Dataset<Row> frame = spark.createDataFrame(
         List.of(RowFactory.create(0L, new Double[] {1.0, null})),

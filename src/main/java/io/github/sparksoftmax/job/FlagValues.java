@@ -6,36 +6,54 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The raw values of the job's flags: those of the {@code --conf} properties file, if any,
- * overridden by those of the command line. Values are not checked here, only names and syntax.
+ * The raw values of the job's flags: those of the {@code --properties-file}, if any, overridden by
+ * those of the command line; and the Spark settings of the command line's {@code --conf} flags.
+ * Values are not checked here, only names and syntax.
  */
 final class FlagValues {
+  private final Map<JobFlag, String> values = new EnumMap<>(JobFlag.class);
+  private final Map<String, String> sparkSettings = new LinkedHashMap<>();
+
   private FlagValues() {}
 
   /**
-   * The flags set by the command line or its {@code --conf} file; a switch given on the command
-   * line reads {@code true}.
+   * The flags set by the command line or its {@code --properties-file}; a switch given on the
+   * command line reads {@code true}.
    *
    * @throws JobFailure a usage error for an unknown, repeated or valueless flag, a stray argument,
-   *     an unreadable {@code --conf} file or an unknown key in it
+   *     a {@code --conf} that is not a Spark setting, an unreadable {@code --properties-file} or an
+   *     unknown key in it
    */
-  static Map<JobFlag, String> read(String[] args) {
-    Map<JobFlag, String> commandLine = commandLine(args);
-    Map<JobFlag, String> merged = new EnumMap<>(JobFlag.class);
-    if (commandLine.containsKey(JobFlag.CONF)) {
-      merged.putAll(propertiesFile(commandLine.get(JobFlag.CONF)));
+  static FlagValues read(String[] args) {
+    FlagValues commandLine = commandLine(args);
+    FlagValues merged = new FlagValues();
+    if (commandLine.values.containsKey(JobFlag.PROPERTIES_FILE)) {
+      merged.values.putAll(propertiesFile(commandLine.values.get(JobFlag.PROPERTIES_FILE)));
     }
-    merged.putAll(commandLine);
+    merged.values.putAll(commandLine.values);
+    merged.sparkSettings.putAll(commandLine.sparkSettings);
     return merged;
   }
 
-  private static Map<JobFlag, String> commandLine(String[] args) {
-    Map<JobFlag, String> values = new EnumMap<>(JobFlag.class);
+  /** The value of each flag that is set, except {@link JobFlag#CONF}. */
+  Map<JobFlag, String> values() {
+    return Collections.unmodifiableMap(values);
+  }
+
+  /** The Spark settings of the {@code --conf} flags, in order; for a repeated key, the last. */
+  Map<String, String> sparkSettings() {
+    return Collections.unmodifiableMap(sparkSettings);
+  }
+
+  private static FlagValues commandLine(String[] args) {
+    FlagValues flags = new FlagValues();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--")) {
@@ -57,11 +75,28 @@ final class FlagValues {
       } else {
         throw JobFailure.usage("--" + key + " needs a value");
       }
-      if (values.put(flag, value) != null) {
+      if (flag.isRepeatable()) {
+        flags.addSparkSetting(value);
+      } else if (flags.values.put(flag, value) != null) {
         throw JobFailure.usage("--" + key + " is given twice");
       }
     }
-    return values;
+    return flags;
+  }
+
+  private void addSparkSetting(String setting) {
+    int equals = setting.indexOf('=');
+    if (equals < 0) {
+      throw JobFailure.usage("--conf takes a Spark setting KEY=VALUE, as spark-submit does, got '"
+          + setting + "'; the properties file of the job's flags is now given with"
+          + " --properties-file FILE");
+    }
+    String key = setting.substring(0, equals).trim();
+    if (!key.startsWith("spark.")) {
+      throw JobFailure.usage("--conf takes a Spark setting, whose key starts with 'spark.', got '"
+          + setting + "'");
+    }
+    sparkSettings.put(key, setting.substring(equals + 1).trim());
   }
 
   private static Map<JobFlag, String> propertiesFile(String file) {
@@ -69,16 +104,22 @@ final class FlagValues {
     try (Reader reader = Files.newBufferedReader(Paths.get(file), StandardCharsets.UTF_8)) {
       properties.load(reader);
     } catch (NoSuchFileException e) {
-      throw JobFailure.usage("cannot read the --conf file '" + file + "': no such file");
+      throw JobFailure.usage("cannot read the --properties-file '" + file + "': no such file");
     } catch (IOException | IllegalArgumentException e) {
-      throw JobFailure.usage("cannot read the --conf file '" + file + "': " + e.getMessage());
+      throw JobFailure.usage("cannot read the --properties-file '" + file + "': "
+          + e.getMessage());
     }
     Map<JobFlag, String> values = new EnumMap<>(JobFlag.class);
     for (String key : properties.stringPropertyNames()) {
+      if (key.startsWith("spark.")) {
+        throw JobFailure.usage("'" + key + "' in the --properties-file '" + file + "' is a Spark"
+            + " setting: give it with --conf " + key + "=VALUE; the file's keys are the job's flag"
+            + " names without the dashes, e.g. temperature=2.0");
+      }
       JobFlag flag = JobFlag.ofKey(key);
-      if (flag == null || flag == JobFlag.CONF) {
-        throw JobFailure.usage("unknown key '" + key + "' in the --conf file '" + file
-            + "'; its keys are flag names without the dashes, e.g. temperature=2.0");
+      if (flag == null || flag == JobFlag.PROPERTIES_FILE || flag.isRepeatable()) {
+        throw JobFailure.usage("unknown key '" + key + "' in the --properties-file '" + file
+            + "'; its keys are the job's flag names without the dashes, e.g. temperature=2.0");
       }
       values.put(flag, properties.getProperty(key).trim());
     }

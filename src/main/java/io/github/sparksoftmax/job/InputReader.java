@@ -38,6 +38,15 @@ final class InputReader {
     }
   }
 
+  /**
+   * One file of the input, read as the input was read and with its schema (so nothing is
+   * inferred again).
+   */
+  static Dataset<Row> readFile(SparkSession spark, DataFormat format, String file,
+      StructType schema) {
+    return reader(spark, format).schema(schema).load(file);
+  }
+
   private static DataFrameReader reader(SparkSession spark, DataFormat format) {
     DataFrameReader reader = spark.read().format(format.sparkName());
     if (format == DataFormat.CSV) {

@@ -37,15 +37,35 @@ public final class JobFailure extends RuntimeException {
    * cause chain if there is one, else {@code context} and the first line of the root cause.
    */
   public static JobFailure data(String context, Throwable failure) {
+    InvalidRowException invalid = invalidRowIn(failure);
+    if (invalid != null) {
+      return new JobFailure(DATA, invalid.getMessage(), failure);
+    }
     Throwable root = failure;
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof InvalidRowException) {
-        return new JobFailure(DATA, t.getMessage(), failure);
-      }
-      root = t;
+    while (root.getCause() != null) {
+      root = root.getCause();
     }
     String detail = String.valueOf(root.getMessage()).split("\\R", 2)[0];
     return new JobFailure(DATA, context + ": " + detail, failure);
+  }
+
+  /** The invalid row this failure comes from, or null if it comes from something else. */
+  public InvalidRowException invalidRow() {
+    return invalidRowIn(getCause());
+  }
+
+  /** The same failure (exit code and cause) with another message. */
+  public JobFailure reworded(String message) {
+    return new JobFailure(exitCode, message, getCause());
+  }
+
+  private static InvalidRowException invalidRowIn(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof InvalidRowException) {
+        return (InvalidRowException) t;
+      }
+    }
+    return null;
   }
 
   /** {@value #USAGE} or {@value #DATA}. */

@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * The flags of {@code SoftmaxJob}, with their help and defaults. The command line spells a flag
- * {@code --name VALUE} (or {@code --name=VALUE}; a switch takes no value), and a {@code --conf}
- * properties file {@code name=VALUE}, with {@code true} or {@code false} for a switch.
+ * {@code --name VALUE} (or {@code --name=VALUE}; a switch takes no value), and a {@code
+ * --properties-file} {@code name=VALUE}, with {@code true} or {@code false} for a switch. Only
+ * {@link #CONF} may be given more than once, and only on the command line.
  */
 public enum JobFlag {
   INPUT("PATH", null, "input: a file, a directory or a glob (required)"),
@@ -27,7 +28,11 @@ public enum JobFlag {
   MODE("MODE", "error", "error: fail if the output exists; overwrite: replace it once the new"
       + " output is complete"),
   SHOW("N", "0", "print the first N rows of the written output"),
-  CONF("FILE", null, "a properties file of these flags (name=value); the command line wins");
+  CONF("KEY=VALUE", null, "a Spark setting, as spark-submit's --conf (repeatable); it wins over"
+      + " spark-defaults.conf"),
+  PROPERTIES_FILE("FILE", null, "a properties file of these flags (name=value); the command line"
+      + " wins"),
+  VERBOSE(null, "false", "log Spark's INFO lines and the stack traces of failures on stderr");
 
   private final String valueName;
   private final String defaultValue;
@@ -47,6 +52,11 @@ public enum JobFlag {
   /** True for a switch, a flag that takes no value on the command line. */
   public boolean isSwitch() {
     return valueName == null;
+  }
+
+  /** True for {@link #CONF}, which sets one Spark setting each time it is given. */
+  public boolean isRepeatable() {
+    return this == CONF;
   }
 
   /** The value used when neither the command line nor the properties file sets the flag; or null. */

@@ -8,12 +8,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The settings of one run of the job, from the command line and an optional {@code --conf}
- * properties file (the command line wins), checked as far as they can be without reading data:
+ * The settings of one run of the job, from the command line and an optional {@code
+ * --properties-file} (the command line wins), checked as far as they can be without reading data:
  * {@link #parse} raises every problem as a {@link JobFailure#usage usage error}.
  */
 public final class JobOptions {
   private final Map<JobFlag, String> values;
+  private final Map<String, String> sparkSettings;
   private final String input;
   private final String output;
   private final DataFormat inputFormat;
@@ -28,9 +29,11 @@ public final class JobOptions {
   private final String predictionCol;
   private final boolean overwrite;
   private final int show;
+  private final boolean verbose;
 
-  private JobOptions(Map<JobFlag, String> values) {
-    this.values = values;
+  private JobOptions(FlagValues flags) {
+    values = flags.values();
+    sparkSettings = flags.sparkSettings();
     input = required(JobFlag.INPUT);
     output = required(JobFlag.OUTPUT);
     inputFormat = values.containsKey(JobFlag.FORMAT) ? format(JobFlag.FORMAT)
@@ -49,6 +52,7 @@ public final class JobOptions {
         : columnName(JobFlag.PREDICTION_COL);
     overwrite = oneOf(JobFlag.MODE, List.of("error", "overwrite")).equals("overwrite");
     show = count(JobFlag.SHOW);
+    verbose = bool(JobFlag.VERBOSE);
     requireOneLogitsSource();
   }
 
@@ -67,13 +71,20 @@ public final class JobOptions {
     return Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h");
   }
 
+  /** True when the command line asks for the versions ({@code --version}). */
+  public static boolean wantsVersion(String[] args) {
+    return Arrays.asList(args).contains("--version");
+  }
+
   /** The text of {@code --help}. */
   public static String help() {
-    return "Usage: spark-submit --class io.github.sparksoftmax.SoftmaxJob JAR --input PATH"
-        + " --output PATH [FLAGS]\n"
+    return "Usage: bin/softmax-job [SPARK OPTIONS] --input PATH --output PATH [FLAGS]\n"
+        + "   or: spark-submit [SPARK OPTIONS] --class io.github.sparksoftmax.SoftmaxJob JAR"
+        + " --input PATH --output PATH [FLAGS]\n"
         + "Reads a dataset, adds the softmax of its logits and writes it with every input"
-        + " column.\n\n"
+        + " column.\n\nFlags:\n"
         + Arrays.stream(JobFlag.values()).map(JobFlag::helpLine).collect(Collectors.joining("\n"))
+        + "\n  --version                print the versions of this job, Spark, Scala and Java"
         + "\n  --help                   print this help\n\n"
         + "Exit codes: 0 done, " + JobFailure.USAGE + " usage error, " + JobFailure.DATA
         + " data error (input, output or an invalid row).";
@@ -140,6 +151,16 @@ public final class JobOptions {
   /** How many output rows to print (0 for none). */
   public int show() {
     return show;
+  }
+
+  /** The Spark settings of {@code --conf KEY=VALUE}, in the order given. */
+  public Map<String, String> sparkSettings() {
+    return sparkSettings;
+  }
+
+  /** True for {@code --verbose}: Spark's INFO log and the stack traces of failures. */
+  public boolean verbose() {
+    return verbose;
   }
 
   private String value(JobFlag flag) {

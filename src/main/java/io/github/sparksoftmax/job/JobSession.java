@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * master set, as under a plain {@code java} command, the job runs on the embedded default: local
  * Spark on all cores ({@value #EMBEDDED_MASTER}), with the settings of
  * {@code $SPARK_CONF_DIR/spark-defaults.conf} where that file exists, as spark-submit would read
- * them. Either way the console progress bar is on unless a setting turns it off.
+ * them. The job's {@code --conf} settings win over both. Unless a setting says otherwise, Spark's
+ * console progress bar is on only when the job runs on a terminal.
  */
 public final class JobSession {
   /** The master of the embedded default. */
@@ -31,19 +33,21 @@ public final class JobSession {
   /**
    * A new session (or the one already running in this JVM, as {@code getOrCreate} gives).
    *
+   * @param settings the job's {@code --conf} settings
    * @throws JobFailure a usage error if {@code spark-defaults.conf} exists but cannot be read
    */
-  public static SparkSession start() {
+  public static SparkSession start(Map<String, String> settings) {
     SparkConf conf = new SparkConf();
     boolean embedded = !conf.contains("spark.master");
     if (embedded) {
       loadDefaults(conf);
-      conf.setMaster(EMBEDDED_MASTER);
     }
+    settings.forEach(conf::set);
+    conf.setIfMissing("spark.master", EMBEDDED_MASTER);
     conf.setIfMissing("spark.app.name", "softmax-job");
-    conf.setIfMissing("spark.ui.showConsoleProgress", "true");
+    conf.setIfMissing("spark.ui.showConsoleProgress", String.valueOf(System.console() != null));
     LOG.info("Spark master {} ({})", conf.get("spark.master"),
-        embedded ? "embedded default" : "from spark-submit or spark.master");
+        embedded ? "without spark-submit" : "from spark-submit or spark.master");
     return SparkSession.builder().config(conf).getOrCreate();
   }
 

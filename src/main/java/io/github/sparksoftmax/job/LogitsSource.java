@@ -2,6 +2,7 @@ package io.github.sparksoftmax.job;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -53,23 +54,18 @@ final class LogitsSource {
       throw JobFailure.data("the input already has a column '" + target + "', the name of the"
           + " assembled logits column: set --input-col to another name");
     }
-    List<String> sources = options.logitPrefix() == null ? options.logitCols()
-        : names.stream().filter(n -> n.startsWith(options.logitPrefix()))
-            .collect(Collectors.toList());
+    List<String> sources = sources(schema, options);
     if (sources.isEmpty()) {
       throw JobFailure.data("no column name starts with --logit-prefix '" + options.logitPrefix()
           + "'; the columns are " + String.join(", ", names));
     }
-    String flag = options.logitPrefix() == null ? "--logit-cols" : "--logit-prefix";
     for (String name : sources) {
       if (!names.contains(name)) {
-        throw JobFailure.data("column '" + name + "' named by " + flag + " does not exist; the"
-            + " columns are " + String.join(", ", names));
+        throw JobFailure.data("column '" + name + "' named by " + flag(options) + " does not"
+            + " exist; the columns are " + String.join(", ", names));
       }
-      StructField field = schema.apply(name);
-      if (!(field.dataType() instanceof NumericType)) {
-        throw JobFailure.data("column '" + name + "' named by " + flag + " must be numeric but"
-            + " is " + field.dataType().catalogString());
+      if (!(schema.apply(name).dataType() instanceof NumericType)) {
+        throw notNumeric(input, options, schema.apply(name));
       }
     }
     LOG.info("Assembling the logits from {} into '{}'", String.join(", ", sources), target);
@@ -78,9 +74,47 @@ final class LogitsSource {
     return input.withColumn(target, functions.array(logits));
   }
 
+  /**
+   * The input columns that hold the logits, in class order: the {@code --logit-cols}, the columns
+   * with the {@code --logit-prefix} in the input's order, or the {@code --input-col} alone.
+   */
+  static List<String> sources(StructType schema, JobOptions options) {
+    if (!isAssembled(options)) {
+      return List.of(options.inputCol());
+    }
+    return options.logitPrefix() == null ? options.logitCols()
+        : Arrays.stream(schema.fieldNames()).filter(n -> n.startsWith(options.logitPrefix()))
+            .collect(Collectors.toList());
+  }
+
+  /** The flag that named the logits' columns, as the user wrote it, e.g. {@code --logit-cols}. */
+  static String flag(JobOptions options) {
+    if (options.logitPrefix() != null) {
+      return "--logit-prefix " + options.logitPrefix();
+    }
+    return isAssembled(options) ? "--logit-cols" : "--input-col";
+  }
+
+  /** A data error for a logits column that is not numeric, with its first non-numeric value. */
+  private static JobFailure notNumeric(Dataset<Row> input, JobOptions options, StructField field) {
+    // try_cast, as a plain cast fails on a non-number under ANSI mode (Spark 4's default).
+    Column notANumber = column(field.name()).isNotNull().and(functions.expr(
+        "try_cast(CAST(" + quoted(field.name()) + " AS STRING) AS DOUBLE)").isNull());
+    String problem = "column '" + field.name() + "' named by " + flag(options) + " must be"
+        + " numeric";
+    return JobFailure.data(OffendingRows.describeFirst(input, options.inputFormat(),
+            UnaryOperator.identity(), notANumber, List.of(field.name()))
+        .map(row -> problem + "; the first row where it is not: " + row)
+        .orElse(problem + " but is " + field.dataType().catalogString()));
+  }
+
   /** A column by its exact name, even one with dots or backticks. */
   static Column column(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
+    return functions.col(quoted(name));
+  }
+
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   private static boolean needsCast(DataType type) {

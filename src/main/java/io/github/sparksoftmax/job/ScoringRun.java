@@ -54,7 +54,11 @@ public final class ScoringRun {
     Dataset<Row> result = score(LogitsSource.prepare(input.observe(read, rowCount()), options));
     Dataset<Row> storable = StorableColumns.forFormat(result.observe(written, rowCount()),
         options.outputFormat());
-    writer.write(storable);
+    try {
+      writer.write(storable);
+    } catch (JobFailure failure) {
+      throw InvalidRows.explain(failure, input, options);
+    }
     writtenSchema = storable.schema();
     double seconds = (System.nanoTime() - start) / 1e9;
     return new RunSummary(count(read), count(written), seconds);

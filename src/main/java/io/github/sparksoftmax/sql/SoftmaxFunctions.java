@@ -54,10 +54,12 @@ import scala.collection.Seq;
  * NaN, {@code -Infinity} adds nothing (all {@code -Infinity} gives {@code -Infinity}), a {@code
  * +Infinity} gives {@code +Infinity}. The temperature must be a constant.
  *
- * <p>Make them available with {@link #register(SparkSession)} on a running session, or for every
- * session with {@code spark.sql.extensions=io.github.sparksoftmax.SoftmaxExtensions}. From the
- * DataFrame API call them by name: {@code functions.call_function("softmax", col("logits"))}, or
- * use {@link #logsumexp(Column)}, which needs no registration.
+ * <p>Every session whose classpath holds the library has them as built-in functions ({@code
+ * SoftmaxExtensions}, listed in the jar's service file, injects them with {@link
+ * WindowSoftmaxRule}); {@link #register(SparkSession)} also registers them as temporary functions
+ * of a running session. From the DataFrame API call them by name: {@code
+ * functions.call_function("softmax", col("logits"))}, or use {@link #logsumexp(Column)}, which
+ * needs no registration.
  */
 public final class SoftmaxFunctions {
 

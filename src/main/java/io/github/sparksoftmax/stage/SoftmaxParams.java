@@ -19,13 +19,13 @@ public final class SoftmaxParams {
 
   /** The column of logits. */
   public static Param<String> inputCol(Identifiable owner) {
-    return new Param<>(owner, "inputCol", "input column of logits: vector, array<double> or"
+    return StringParam.of(owner, "inputCol", "input column of logits: vector, array<double> or"
         + " array<float>", ColumnNameValidator.required());
   }
 
   /** The column of (log-)probabilities. */
   public static Param<String> outputCol(Identifiable owner) {
-    return new Param<>(owner, "outputCol", "output column of probabilities (or"
+    return StringParam.of(owner, "outputCol", "output column of probabilities (or"
         + " log-probabilities)", ColumnNameValidator.required());
   }
 
@@ -37,14 +37,14 @@ public final class SoftmaxParams {
 
   /** The optional argmax column. */
   public static Param<String> predictionCol(Identifiable owner) {
-    return new Param<>(owner, "predictionCol", "if not empty, a double column with the"
+    return StringParam.of(owner, "predictionCol", "if not empty, a double column with the"
         + " index of the largest probability (the lowest index among ties)",
         ColumnNameValidator.optional());
   }
 
   /** The column of class indices. */
   public static Param<String> labelCol(Identifiable owner) {
-    return new Param<>(owner, "labelCol", "label column: the class index, of a numeric type",
+    return StringParam.of(owner, "labelCol", "label column: the class index, of a numeric type",
         ColumnNameValidator.required());
   }
 

@@ -190,6 +190,8 @@ final class StandaloneCluster implements AutoCloseable {
       arguments.add(property);
     }
     arguments.add(settings.appJar.toString());
+    // The checks read the driver's INFO log (its application id, lost executors).
+    arguments.add("--verbose");
     arguments.addAll(jobArgs);
     ProcessBuilder builder = javaProcess("1g", "org.apache.spark.deploy.SparkSubmit", arguments)
         .redirectOutput(logDir.resolve(name + ".out").toFile())

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,8 @@ class JobOptionsTest {
     assertEquals(0, options.show());
     assertTrue(options.logitCols().isEmpty());
     assertNull(options.logitPrefix());
+    assertEquals(Map.of(), options.sparkSettings());
+    assertFalse(options.verbose());
   }
 
   @Test
@@ -39,7 +42,7 @@ class JobOptionsTest {
     JobOptions options = parse("--input", "a.json", "--output=b", "--output-format", "CSV",
         "--input-col", "raw", "--output-col=p", "--temperature", "2.5", "--log-softmax",
         "--handle-invalid", "skip", "--prediction-col", "label", "--mode=overwrite",
-        "--show", "3");
+        "--show", "3", "--verbose");
     assertEquals(DataFormat.JSON, options.inputFormat());
     assertEquals(DataFormat.CSV, options.outputFormat());
     assertEquals("raw", options.inputCol());
@@ -50,6 +53,7 @@ class JobOptionsTest {
     assertEquals("label", options.predictionCol());
     assertTrue(options.overwrite());
     assertEquals(3, options.show());
+    assertTrue(options.verbose());
     assertEquals(List.of("x", "y z", "w"),
         parse("--input", "i.csv", "--output", "o", "--logit-cols", "x, y z ,w").logitCols());
     assertEquals("logit_",
@@ -69,22 +73,36 @@ class JobOptionsTest {
   }
 
   @Test
-  void theConfFileSetsTheSameKeysAndTheCommandLineWins(@TempDir Path dir) throws IOException {
-    Path conf = dir.resolve("job.properties");
-    Files.writeString(conf, "# defaults\ninput = from-file\noutput=out\ntemperature=3\n"
-        + "log-softmax = true\nprediction-col=pred\n");
-    JobOptions options = parse("--conf", conf.toString(), "--temperature", "0.5");
+  void thePropertiesFileSetsTheSameKeysAndTheCommandLineWins(@TempDir Path dir)
+      throws IOException {
+    Path file = dir.resolve("job.properties");
+    Files.writeString(file, "# defaults\ninput = from-file\noutput=out\ntemperature=3\n"
+        + "log-softmax = true\nprediction-col=pred\nverbose=true\n");
+    JobOptions options = parse("--properties-file", file.toString(), "--temperature", "0.5");
     assertEquals("from-file", options.input());
     assertEquals(0.5, options.temperature());
     assertTrue(options.logSoftmax());
     assertEquals("pred", options.predictionCol());
-    assertFalse(parse("--conf", conf.toString(), "--log-softmax=false").logSoftmax());
+    assertTrue(options.verbose());
+    assertFalse(parse("--properties-file", file.toString(), "--log-softmax=false").logSoftmax());
+  }
+
+  @Test
+  void everyConfIsASparkSettingInOrderAndTheLastOfAKeyWins() {
+    JobOptions options = parse("--input", "i", "--output", "o", "--conf", "spark.a=1",
+        "--conf=spark.sql.b = x=y", "--conf", "spark.c=", "--conf", "spark.a=2");
+    assertEquals(List.of(Map.entry("spark.a", "2"), Map.entry("spark.sql.b", "x=y"),
+        Map.entry("spark.c", "")), List.copyOf(options.sparkSettings().entrySet()));
   }
 
   @Test
   void usageErrorsNameTheFlagAndTheValue(@TempDir Path dir) throws IOException {
     Path badKey = dir.resolve("bad.properties");
     Files.writeString(badKey, "temprature=2\n");
+    Path sparkKey = dir.resolve("spark.properties");
+    Files.writeString(sparkKey, "spark.executor.memory 2g\n");
+    Path confKey = dir.resolve("conf.properties");
+    Files.writeString(confKey, "conf=spark.a=1\n");
     String[][] cases = {
         {"--output", "o", "--input is required"},
         {"--input", "i", "--output is required"},
@@ -112,10 +130,23 @@ class JobOptionsTest {
             "--logit-cols and --logit-prefix exclude each other"},
         {"--input", "i.csv", "--output", "o",
             "csv input cannot hold a vector or an array: name the logit columns"},
-        {"--input", "i", "--output", "o", "--conf", dir.resolve("none").toString(),
-            "cannot read the --conf file '" + dir.resolve("none") + "': no such file"},
-        {"--input", "i", "--output", "o", "--conf", badKey.toString(),
-            "unknown key 'temprature' in the --conf file"},
+        {"--input", "i", "--output", "o", "--properties-file", dir.resolve("none").toString(),
+            "cannot read the --properties-file '" + dir.resolve("none") + "': no such file"},
+        {"--input", "i", "--output", "o", "--properties-file", badKey.toString(),
+            "unknown key 'temprature' in the --properties-file"},
+        {"--input", "i", "--output", "o", "--properties-file", confKey.toString(),
+            "unknown key 'conf' in the --properties-file"},
+        {"--input", "i", "--output", "o", "--properties-file", sparkKey.toString(),
+            "'spark.executor.memory' in the --properties-file '" + sparkKey + "' is a Spark"
+            + " setting: give it with --conf spark.executor.memory=VALUE"},
+        {"--input", "i", "--output", "o", "--conf", "conf/softmax-job.properties",
+            "--conf takes a Spark setting KEY=VALUE, as spark-submit does, got"
+            + " 'conf/softmax-job.properties'; the properties file of the job's flags is now"
+            + " given with --properties-file FILE"},
+        {"--input", "i", "--output", "o", "--conf", "temperature=2",
+            "--conf takes a Spark setting, whose key starts with 'spark.', got 'temperature=2'"},
+        {"--input", "i", "--output", "o", "--conf", "--verbose", "--conf needs a value"},
+        {"--input", "i", "--output", "o", "--verbose", "--verbose", "--verbose is given twice"},
     };
     for (String[] c : cases) {
       String[] args = java.util.Arrays.copyOf(c, c.length - 1);
@@ -135,8 +166,12 @@ class JobOptionsTest {
     assertTrue(help.contains("--temperature T"), help);
     assertTrue(help.contains("(default probability)"), help);
     assertTrue(help.contains("--help"), help);
+    assertTrue(help.contains("--version"), help);
+    assertTrue(help.contains("--conf KEY=VALUE"), help);
     assertTrue(JobOptions.wantsHelp(new String[] {"--input", "x", "--help"}));
     assertFalse(JobOptions.wantsHelp(new String[] {"--input", "x"}));
+    assertTrue(JobOptions.wantsVersion(new String[] {"--input", "x", "--version"}));
+    assertFalse(JobOptions.wantsVersion(new String[] {"--input", "x", "--verbose"}));
   }
 
   private static JobOptions parse(String... args) {

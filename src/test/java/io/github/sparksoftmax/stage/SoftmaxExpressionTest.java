@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparksoftmax.ExpectsTaskFailures;
 import io.github.sparksoftmax.JavaSerialization;
 import io.github.sparksoftmax.LocalSparkTest;
 import io.github.sparksoftmax.SoftmaxTransformer;
@@ -109,6 +110,7 @@ class SoftmaxExpressionTest extends LocalSparkTest {
   /** Under handleInvalid = error, a null row and a NaN row fail, compiled and interpreted. */
   @ParameterizedTest(name = "{0}")
   @ValueSource(ints = {2, 5})
+  @ExpectsTaskFailures
   void transformerColumnFailsOnAnInvalidRowCompiledAndInterpreted(int id) {
     for (Map<String, String> mode : List.of(COMPILED, INTERPRETED)) {
       withConf(mode, () -> {
@@ -180,6 +182,7 @@ class SoftmaxExpressionTest extends LocalSparkTest {
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"NULL", "-2", "0"})
+  @ExpectsTaskFailures
   void badTemperatureInARowFailsTheCompiledQuery(String badValue) {
     String sql = "SELECT softmax(dbl, IF(id = 7, " + badValue + ", 1D)) FROM cached_logits";
     String message = badValue.equals("NULL")

@@ -61,7 +61,7 @@ public final class CalibrationExample {
     String diagram = args.length > 0 ? args[0] : "reliability-diagram.png";
     SparkSession spark = SparkSession.builder().appName("CalibrationExample").getOrCreate();
 
-    Dataset<Row> scored = spark.createDataFrame(overconfidentScores(20_000, new Random(42)),
+    Dataset<Row> scored = spark.createDataFrame(scores(),
         new StructType().add("id", DataTypes.LongType).add("logits", SQLDataTypes.VectorType())
             .add("label", DataTypes.DoubleType));
     Dataset<Row> calibrationSet = scored.filter(col("id").mod(2).equalTo(0));
@@ -95,10 +95,14 @@ public final class CalibrationExample {
     spark.stop();
   }
 
-  /** Rows (id, logits, label) of a classifier whose logits are 2.5 times the true ones. */
-  private static List<Row> overconfidentScores(int count, Random random) {
+  /**
+   * The example's 20,000 rows (id, logits, label) of a classifier whose logits are 2.5 times the
+   * true ones: even ids calibrate, odd ids test.
+   */
+  static List<Row> scores() {
+    Random random = new Random(42);
     List<Row> rows = new ArrayList<>();
-    for (long id = 0; id < count; id++) {
+    for (long id = 0; id < 20_000; id++) {
       double[] z = new double[CLASSES];
       double[] weights = new double[CLASSES];
       double total = 0.0;

@@ -1,7 +1,6 @@
 package io.github.sparksoftmax.examples;
 
 import io.github.sparksoftmax.SoftmaxTransformer;
-import io.github.sparksoftmax.sql.SoftmaxFunctions;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -16,10 +15,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Turns a ranker's scores of documents per query, one row per (query, document), into each
  * document's probability within its query, keeps the top 3 documents of each query, and does the
- * same in SQL with {@code softmax(score) OVER (PARTITION BY query)} and {@code logsumexp}. Usage:
- * {@code JavaLongFormatRankingExample [output-dir]}, which also writes the probabilities and the
- * top 3 as Parquet under {@code output-dir}. Run with spark-submit, or with {@code
- * -Dspark.master=local[*]}.
+ * same in SQL with {@code softmax(score) OVER (PARTITION BY query)} and {@code logsumexp}. Run
+ * with spark-submit, or with {@code -Dspark.master=local[*]}.
  */
 public class JavaLongFormatRankingExample {
   public static void main(String[] args) {
@@ -61,17 +58,12 @@ public class JavaLongFormatRankingExample {
     System.out.println("The 3 most probable documents of each query (ties to the earlier row):");
     top3.orderBy("query", "doc").show(false);
 
-    SoftmaxFunctions.register(spark);
     scores.createOrReplaceTempView("scores");
     System.out.println("The same in SQL, with each query's log-sum-exp:");
     spark.sql("SELECT query, doc, softmax(score) OVER (PARTITION BY query) AS probability,"
         + " logsumexp(score) OVER (PARTITION BY query) AS log_normaliser"
         + " FROM scores ORDER BY query, doc").show(false);
 
-    if (args.length > 0) {
-      probabilities.write().parquet(args[0] + "/probabilities");
-      top3.write().parquet(args[0] + "/top3");
-    }
     spark.stop();
   }
 }

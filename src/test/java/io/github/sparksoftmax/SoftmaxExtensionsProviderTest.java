@@ -1,0 +1,89 @@
+package io.github.sparksoftmax;
+
+import static io.github.sparksoftmax.sql.SqlTestRows.DOUBLE_TOLERANCE;
+import static io.github.sparksoftmax.sql.SqlTestRows.LOG_PROBABILITIES;
+import static io.github.sparksoftmax.sql.SqlTestRows.PROBABILITIES;
+import static io.github.sparksoftmax.sql.SqlTestRows.assertRow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.sparksoftmax.sql.SoftmaxFunctions;
+import io.github.sparksoftmax.sql.SqlTestRows;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.SparkSessionExtensionsProvider;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.junit.jupiter.api.Test;
+import scala.Tuple3;
+
+/**
+ * The SQL functions with no configuration at all: the jar's service file makes them built-in
+ * functions of every session, as {@link LocalSparkTest}'s plain session shows. What a user's own
+ * function of the same name does is Spark-line specific: see {@code UserFunctionPrecedenceTest}
+ * in each line's test sources.
+ */
+class SoftmaxExtensionsProviderTest extends LocalSparkTest {
+
+  /** Logits whose softmax is {@link SqlTestRows#PROBABILITIES}, as SQL. */
+  static final String KNOWN_ROW = "array(0D, ln(2D), ln(3D))";
+
+  @Test
+  void theServiceFileListsTheProvider() {
+    List<Class<?>> providers = ServiceLoader.load(SparkSessionExtensionsProvider.class).stream()
+        .map(ServiceLoader.Provider::type).collect(Collectors.toList());
+    assertTrue(providers.contains(SoftmaxExtensions.class), providers.toString());
+  }
+
+  @Test
+  void aSessionBuiltWithNoConfigurationHasBothFunctions() {
+    Row row = spark.sql("SELECT softmax(" + KNOWN_ROW + "), log_softmax(" + KNOWN_ROW + ")")
+        .first();
+    assertRow(PROBABILITIES, row.get(0), DOUBLE_TOLERANCE);
+    assertRow(LOG_PROBABILITIES, row.get(1), DOUBLE_TOLERANCE);
+  }
+
+  @Test
+  void describeFunctionShowsTheLibrarysUsage() {
+    String description = describe(spark, SoftmaxFunctions.SOFTMAX);
+    assertTrue(description.contains("Class: " + SoftmaxFunctions.class.getName()), description);
+    assertTrue(description.contains("Usage: softmax(logits[, temperature]) - The softmax of each"
+        + " row of logits"), description);
+  }
+
+  @Test
+  void applyingTheProviderTwiceToTheSameExtensionsInjectsTheFunctionsOnce() {
+    CountingExtensions extensions = new CountingExtensions();
+    // Spark makes one instance for spark.sql.extensions and another from the service file.
+    new SoftmaxExtensions().apply(extensions);
+    new SoftmaxExtensions().apply(extensions);
+    assertEquals(List.of(SoftmaxFunctions.SOFTMAX, SoftmaxFunctions.LOG_SOFTMAX),
+        extensions.injected);
+
+    CountingExtensions otherSession = new CountingExtensions();
+    new SoftmaxExtensions().apply(otherSession);
+    assertEquals(2, otherSession.injected.size());
+  }
+
+  /** {@code DESCRIBE FUNCTION EXTENDED function} in {@code session}, as one string. */
+  static String describe(SparkSession session, String function) {
+    return session.sql("DESCRIBE FUNCTION EXTENDED " + function).collectAsList().stream()
+        .map(row -> row.getString(0)).collect(Collectors.joining("\n"));
+  }
+
+  /** Extensions that record the name of each function injected into them. */
+  private static final class CountingExtensions extends SparkSessionExtensions {
+    final List<String> injected = new ArrayList<>();
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public void injectFunction(Tuple3 function) {
+      injected.add(((FunctionIdentifier) function._1()).funcName());
+      super.injectFunction(function);
+    }
+  }
+}

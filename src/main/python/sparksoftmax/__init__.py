@@ -5,7 +5,7 @@ Python path. Every name here works on a classic session and on a Spark Connect s
 server has the jar on its classpath.
 """
 
-from sparksoftmax.functions import log_softmax, softmax
+from sparksoftmax.functions import log_softmax, logsumexp, softmax
 from sparksoftmax.stages import (
     CalibrationEvaluator,
     SoftmaxCalibrator,
@@ -19,5 +19,6 @@ __all__ = [
     "SoftmaxCalibratorModel",
     "SoftmaxTransformer",
     "log_softmax",
+    "logsumexp",
     "softmax",
 ]

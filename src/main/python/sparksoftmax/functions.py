@@ -1,4 +1,4 @@
-"""The SQL functions ``softmax`` and ``log_softmax`` as DataFrame column functions.
+"""The SQL functions ``softmax``, ``log_softmax`` and ``logsumexp`` as DataFrame column functions.
 
 They call the functions that the library's jar registers in every session (classic or Spark
 Connect) by name, so they need nothing but the jar on the driver's (or server's) classpath.
@@ -25,6 +25,17 @@ def log_softmax(col, temperature=None):
     Arguments and results as for :func:`softmax`.
     """
     return _call("log_softmax", col, temperature)
+
+
+def logsumexp(col, temperature=None):
+    """The log-sum-exp of a numeric column over a group or window frame: ``log(sum_i exp(x_i /
+    t))``, an aggregate for ``groupBy(...).agg(...)`` or ``.over(window)``.
+
+    ``temperature`` is a positive, finite number; 1 if omitted. Nulls are ignored and an empty
+    or all-null group gives null; a NaN gives NaN; -Infinity adds nothing; +Infinity gives
+    +Infinity.
+    """
+    return _call("logsumexp", col, temperature)
 
 
 def _call(function, col, temperature):

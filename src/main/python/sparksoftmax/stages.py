@@ -139,10 +139,18 @@ class _SoftmaxParams(_OutputParams):
         "the logits are divided by this temperature before softmax; finite and > 0",
         typeConverter=TypeConverters.toFloat,
     )
+    groupCol = Param(
+        Params._dummy(),
+        "groupCol",
+        "if not empty, long-format input: inputCol holds a numeric score per row, the rows with"
+        " equal values of this column form a group, and outputCol is each row's probability"
+        " within its group",
+        typeConverter=TypeConverters.toString,
+    )
 
     def __init__(self, *args):
         super().__init__(*args)
-        self._setDefault(temperature=1.0)
+        self._setDefault(temperature=1.0, groupCol="")
 
     def getTemperature(self):
         return self.getOrDefault(self.temperature)
@@ -150,11 +158,19 @@ class _SoftmaxParams(_OutputParams):
     def setTemperature(self, value):
         return self._set(temperature=value)
 
+    def getGroupCol(self):
+        return self.getOrDefault(self.groupCol)
+
+    def setGroupCol(self, value):
+        return self._set(groupCol=value)
+
 
 class SoftmaxTransformer(JavaTransformer, _SoftmaxParams, JavaNameReadable, JavaMLWritable):
-    """Turns a column of logits into class probabilities: ``softmax(x / temperature)``.
+    """Turns a column of logits into class probabilities: ``softmax(x / temperature)``; with
+    ``groupCol``, a numeric score per row into each row's probability within its group.
 
     >>> SoftmaxTransformer(inputCol="logits", temperature=1.5).transform(df)  # doctest: +SKIP
+    >>> SoftmaxTransformer(inputCol="score", groupCol="query").transform(df)  # doctest: +SKIP
     """
 
     _java_class_name = "io.github.sparksoftmax.SoftmaxTransformer"
@@ -170,6 +186,7 @@ class SoftmaxTransformer(JavaTransformer, _SoftmaxParams, JavaNameReadable, Java
         handleInvalid=None,
         predictionCol=None,
         topK=None,
+        groupCol=None,
     ):
         super().__init__()
         self._java_obj = self._new_java_obj(self._java_class_name, self.uid)
@@ -186,6 +203,7 @@ class SoftmaxTransformer(JavaTransformer, _SoftmaxParams, JavaNameReadable, Java
         handleInvalid=None,
         predictionCol=None,
         topK=None,
+        groupCol=None,
     ):
         return self._set(**self._input_kwargs)
 

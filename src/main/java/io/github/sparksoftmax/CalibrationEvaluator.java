@@ -2,8 +2,6 @@ package io.github.sparksoftmax;
 
 import io.github.sparksoftmax.kernel.RowStatus;
 import io.github.sparksoftmax.kernel.Softmax;
-import io.github.sparksoftmax.stage.CalibrationRows;
-import io.github.sparksoftmax.stage.CalibrationSums;
 import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.LogitsType;
@@ -47,7 +45,8 @@ import org.apache.spark.sql.types.DataTypes;
  * every metric. A null probability row, one with a NaN entry or no entry, or a label that is not a
  * class index fails the evaluation naming the problem; so does a dataset with no rows.
  */
-public class CalibrationEvaluator extends Evaluator implements DefaultParamsWritable {
+public class CalibrationEvaluator extends Evaluator
+    implements HasLabelCol, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   /** The accepted metric names. */
@@ -90,7 +89,7 @@ public class CalibrationEvaluator extends Evaluator implements DefaultParamsWrit
     return probabilityCol;
   }
 
-  /** Label column, a class index (default {@code label}). */
+  @Override
   public Param<String> labelCol() {
     return labelCol;
   }
@@ -107,10 +106,6 @@ public class CalibrationEvaluator extends Evaluator implements DefaultParamsWrit
 
   public String getProbabilityCol() {
     return getOrDefault(probabilityCol);
-  }
-
-  public String getLabelCol() {
-    return getOrDefault(labelCol);
   }
 
   public String getMetricName() {

@@ -2,7 +2,6 @@ package io.github.sparksoftmax;
 
 import io.github.sparksoftmax.kernel.TemperatureLoss;
 import io.github.sparksoftmax.kernel.TemperatureSearch;
-import io.github.sparksoftmax.stage.CalibrationRows;
 import io.github.sparksoftmax.stage.ColumnChecks;
 import io.github.sparksoftmax.stage.ColumnNameValidator;
 import io.github.sparksoftmax.stage.HandleInvalid;
@@ -43,9 +42,14 @@ import org.apache.spark.storage.StorageLevel;
  * The fitted stage has the estimator's uid, the fitted temperature and the estimator's output
  * params ({@code inputCol}, {@code outputCol}, {@code logSoftmax}, {@code handleInvalid}, {@code
  * predictionCol}, {@code topK}).
+ *
+ * <p>It fits on a row of logits per labelled example and has no {@code groupCol}: its fitted stage
+ * scores rows of logits. Long-format data (a row per candidate) is fitted once its groups are
+ * collected into arrays of scores with the label as the index of the chosen candidate; the fitted
+ * stage then scores long-format rows with {@code setGroupCol} and the fitted temperature.
  */
 public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
-    implements DefaultParamsWritable {
+    implements SoftmaxStageParams, HasLabelCol, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -102,12 +106,12 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
     return uid;
   }
 
-  /** Input column of logits (default {@code logits}). */
+  @Override
   public Param<String> inputCol() {
     return inputCol;
   }
 
-  /** Label column, a class index (default {@code label}). */
+  @Override
   public Param<String> labelCol() {
     return labelCol;
   }
@@ -128,36 +132,32 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
   }
 
   /** Output column of the fitted stage (default {@code probability}). */
+  @Override
   public Param<String> outputCol() {
     return outputCol;
   }
 
   /** Whether the fitted stage outputs log-probabilities (default false). */
+  @Override
   public BooleanParam logSoftmax() {
     return logSoftmax;
   }
 
-  /** {@code error}, {@code skip} or {@code keep} (default {@code error}). */
+  @Override
   public Param<String> handleInvalid() {
     return handleInvalid;
   }
 
   /** Optional argmax column of the fitted stage; empty for none (the default). */
+  @Override
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
   /** Top-k output of the fitted stage (default 0: every entry); see {@link SoftmaxTransformer}. */
+  @Override
   public IntParam topK() {
     return topK;
-  }
-
-  public String getInputCol() {
-    return getOrDefault(inputCol);
-  }
-
-  public String getLabelCol() {
-    return getOrDefault(labelCol);
   }
 
   public String getWeightCol() {
@@ -170,26 +170,6 @@ public class SoftmaxCalibrator extends Estimator<SoftmaxTransformer>
 
   public double getTol() {
     return (Double) getOrDefault(tol);
-  }
-
-  public String getOutputCol() {
-    return getOrDefault(outputCol);
-  }
-
-  public boolean getLogSoftmax() {
-    return (Boolean) getOrDefault(logSoftmax);
-  }
-
-  public String getHandleInvalid() {
-    return getOrDefault(handleInvalid);
-  }
-
-  public String getPredictionCol() {
-    return getOrDefault(predictionCol);
-  }
-
-  public int getTopK() {
-    return (Integer) getOrDefault(topK);
   }
 
   public SoftmaxCalibrator setInputCol(String value) {

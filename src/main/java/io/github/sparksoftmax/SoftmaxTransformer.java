@@ -1,6 +1,8 @@
 package io.github.sparksoftmax;
 
 import io.github.sparksoftmax.stage.ColumnChecks;
+import io.github.sparksoftmax.stage.ColumnNameValidator;
+import io.github.sparksoftmax.stage.GroupScoring;
 import io.github.sparksoftmax.stage.HandleInvalid;
 import io.github.sparksoftmax.stage.LogitsType;
 import io.github.sparksoftmax.stage.SoftmaxColumns;
@@ -42,8 +44,13 @@ import org.apache.spark.sql.types.StructType;
  * the {@code topK} largest entries (see {@link #topK()}). Works on batch and streaming Datasets and
  * persists like Spark's own stages. It is a {@link Model} (like Spark's {@code Bucketizer}) so that
  * {@link SoftmaxCalibrator} can fit it; it is equally usable on its own.
+ *
+ * <p>With {@link #groupCol()} set it scores long-format rows instead: a numeric score per row,
+ * each row's probability within the group of rows that share its group key (a batch Dataset
+ * only; see {@link #groupCol()}).
  */
-public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements DefaultParamsWritable {
+public class SoftmaxTransformer extends Model<SoftmaxTransformer>
+    implements SoftmaxStageParams, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
@@ -54,6 +61,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
   private final Param<String> handleInvalid;
   private final Param<String> predictionCol;
   private final IntParam topK;
+  private final Param<String> groupCol;
 
   /** A transformer with a random uid and default params. */
   public SoftmaxTransformer() {
@@ -75,6 +83,11 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
         ParamValidators.inArray(HandleInvalid.NAMES));
     predictionCol = SoftmaxParams.predictionCol(this);
     topK = SoftmaxParams.topK(this);
+    groupCol = StringParam.of(this, "groupCol", "if not empty, long-format input: inputCol holds a"
+        + " numeric score per row, the rows with equal values of this column (nulls included)"
+        + " form a group, and outputCol is each row's probability within its group; a null or NaN"
+        + " score, or every score -Infinity, makes the whole group invalid",
+        ColumnNameValidator.optional());
     setDefault(inputCol, "logits");
     setDefault(outputCol, "probability");
     setDefault(temperature, 1.0);
@@ -82,6 +95,7 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     setDefault(handleInvalid, "error");
     setDefault(predictionCol, "");
     setDefault(topK, 0);
+    setDefault(groupCol, "");
   }
 
   @Override
@@ -89,12 +103,12 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     return uid;
   }
 
-  /** Input column of logits (default {@code logits}). */
+  @Override
   public Param<String> inputCol() {
     return inputCol;
   }
 
-  /** Output column (default {@code probability}). */
+  @Override
   public Param<String> outputCol() {
     return outputCol;
   }
@@ -104,59 +118,46 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     return temperature;
   }
 
-  /** Whether to output log-probabilities (default false). */
+  @Override
   public BooleanParam logSoftmax() {
     return logSoftmax;
   }
 
-  /** {@code error}, {@code skip} or {@code keep} (default {@code error}). */
+  @Override
   public Param<String> handleInvalid() {
     return handleInvalid;
   }
 
-  /** Optional argmax column; empty for none (the default). */
+  @Override
   public Param<String> predictionCol() {
     return predictionCol;
   }
 
-  /**
-   * How many of the largest entries to output (default 0: all). When &gt; 0 the output column is a
-   * sparse vector (VectorUDT) of the row's size, for vector and array inputs alike, holding the
-   * {@code topK} largest probabilities (or log-probabilities) at their original indices: exact
-   * values, not renormalised, ties to the lower index; every entry when {@code topK} is at least
-   * the row's size. For {@code array<float>} input the values are the double-precision results.
-   * An invalid row kept by {@code handleInvalid=keep} holds NaN at its first {@code topK} indices.
-   */
+  @Override
   public IntParam topK() {
     return topK;
   }
 
-  public String getInputCol() {
-    return getOrDefault(inputCol);
-  }
-
-  public String getOutputCol() {
-    return getOrDefault(outputCol);
+  /**
+   * The group column of long-format input; empty (the default) for a row of logits per row. When
+   * set, {@code inputCol} is a numeric column (double, float, int, long, decimal, ...; read as the
+   * nearest double), {@code outputCol} a double column: each row's {@code exp(x_i / T) / sum_{j in
+   * group} exp(x_j / T)}, or its logarithm, to the same accuracy as vector rows. {@code
+   * handleInvalid} acts on a whole group (see {@link GroupScoring}); {@code topK > 0} keeps each
+   * group's {@code topK} most probable rows, ties to the row that comes first in the input;
+   * {@code predictionCol} must be empty. The input must be a batch Dataset: Spark computes no
+   * window over a stream.
+   */
+  public Param<String> groupCol() {
+    return groupCol;
   }
 
   public double getTemperature() {
     return (Double) getOrDefault(temperature);
   }
 
-  public boolean getLogSoftmax() {
-    return (Boolean) getOrDefault(logSoftmax);
-  }
-
-  public String getHandleInvalid() {
-    return getOrDefault(handleInvalid);
-  }
-
-  public String getPredictionCol() {
-    return getOrDefault(predictionCol);
-  }
-
-  public int getTopK() {
-    return (Integer) getOrDefault(topK);
+  public String getGroupCol() {
+    return getOrDefault(groupCol);
   }
 
   public SoftmaxTransformer setInputCol(String value) {
@@ -194,17 +195,34 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     return this;
   }
 
+  public SoftmaxTransformer setGroupCol(String value) {
+    set(groupCol, value);
+    return this;
+  }
+
   /**
    * Checks the input column and adds the output (and prediction) columns to the schema.
    *
-   * @throws IllegalArgumentException if the input column is missing or not of a logits type, or
-   *     if an output column already exists
+   * @throws IllegalArgumentException if the input column is missing or not of a logits type (of
+   *     a numeric type when {@code groupCol} is set), if the group column is missing, if an output
+   *     column already exists, or if {@code predictionCol} is set with {@code groupCol}
    */
   @Override
   public StructType transformSchema(StructType schema) {
     String input = getInputCol();
     String output = getOutputCol();
     String prediction = getPredictionCol();
+    String group = getGroupCol();
+    if (!group.isEmpty()) {
+      ColumnChecks.scores(schema, input, "Input column");
+      ColumnChecks.exists(schema, group, "Group column");
+      requireAbsent(schema, output, "Output column");
+      if (!prediction.isEmpty()) {
+        throw new IllegalArgumentException("Prediction column '" + prediction + "' cannot be"
+            + " set with groupCol: a group's most probable row is its top row (set topK = 1).");
+      }
+      return schema.add(new StructField(output, DataTypes.DoubleType, true, Metadata.empty()));
+    }
     LogitsType type = ColumnChecks.logits(schema, input, "Input column");
     requireAbsent(schema, output, "Output column");
     DataType resultType = getTopK() > 0 ? SQLDataTypes.VectorType() : type.resultType();
@@ -234,10 +252,18 @@ public class SoftmaxTransformer extends Model<SoftmaxTransformer> implements Def
     String input = getInputCol();
     String output = getOutputCol();
     String prediction = getPredictionCol();
-    LogitsType type = LogitsType.of(dataset.schema().apply(input).dataType());
     HandleInvalid policy = HandleInvalid.fromParam(getHandleInvalid());
-    boolean failOnInvalid = policy == HandleInvalid.ERROR;
     int k = getTopK();
+    if (!getGroupCol().isEmpty()) {
+      if (dataset.isStreaming()) {
+        throw new IllegalArgumentException("groupCol needs a batch Dataset: Spark computes no"
+            + " window over a stream. Score each micro-batch instead (foreachBatch).");
+      }
+      return GroupScoring.transform(dataset, input, getGroupCol(), output, getTemperature(),
+          getLogSoftmax(), policy, k);
+    }
+    LogitsType type = LogitsType.of(dataset.schema().apply(input).dataType());
+    boolean failOnInvalid = policy == HandleInvalid.ERROR;
 
     Dataset<Row> kept = policy == HandleInvalid.SKIP
         ? dataset.toDF().filter(SoftmaxColumns.isValid(type, dataset.col(input), input))

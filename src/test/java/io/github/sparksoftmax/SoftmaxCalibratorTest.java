@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,8 @@ import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -275,6 +278,33 @@ class SoftmaxCalibratorTest extends LocalSparkTest {
         ((SoftmaxTransformer) loaded.stages()[1]).getTemperature(), 0.0);
     assertEquals(rows(model.transform(train).orderBy("id")),
         rows(loaded.transform(train).orderBy("id")));
+  }
+
+  @Test
+  void theFittedStageGetsEverySharedParamAndBothExplainThem() {
+    SoftmaxCalibrator calibrator = new SoftmaxCalibrator().setInputCol("scores")
+        .setOutputCol("calibrated").setLogSoftmax(true).setHandleInvalid("skip")
+        .setPredictionCol("prediction").setTopK(2);
+    Dataset<Row> frame = Labelled.drawn(100, 3, 0.8, new Random(4)).frame(false)
+        .withColumnRenamed("logits", "scores");
+    SoftmaxTransformer fitted = calibrator.copy(ParamMap.empty()).fit(frame);
+    List<String> shared = new ArrayList<>();
+    for (Method accessor : SoftmaxStageParams.class.getDeclaredMethods()) {
+      if (Param.class.isAssignableFrom(accessor.getReturnType())) {
+        String name = accessor.getName();
+        shared.add(name);
+        assertTrue(calibrator.isSet(calibrator.getParam(name)), name);
+        assertEquals(calibrator.getOrDefault(calibrator.getParam(name)),
+            fitted.getOrDefault(fitted.getParam(name)), name);
+        assertTrue(calibrator.explainParams().contains(calibrator.getParam(name).doc()), name);
+        assertTrue(fitted.explainParams().contains(fitted.getParam(name).doc()), name);
+      }
+    }
+    assertEquals(6, shared.size(), shared.toString());
+    assertEquals(List.of("scores", "calibrated", true, "skip", "prediction", 2),
+        List.of(fitted.getInputCol(), fitted.getOutputCol(), fitted.getLogSoftmax(),
+            fitted.getHandleInvalid(), fitted.getPredictionCol(), fitted.getTopK()));
+    assertEquals("label", calibrator.getLabelCol());
   }
 
   @Test

@@ -16,7 +16,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.SparkSessionExtensionsProvider;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.rules.Rule;
 import org.junit.jupiter.api.Test;
+import scala.Function1;
 import scala.Tuple3;
 
 /**
@@ -54,17 +57,18 @@ class SoftmaxExtensionsProviderTest extends LocalSparkTest {
   }
 
   @Test
-  void applyingTheProviderTwiceToTheSameExtensionsInjectsTheFunctionsOnce() {
+  void applyingTheProviderTwiceToTheSameExtensionsInjectsTheFunctionsAndTheirRuleOnce() {
     CountingExtensions extensions = new CountingExtensions();
     // Spark makes one instance for spark.sql.extensions and another from the service file.
     new SoftmaxExtensions().apply(extensions);
     new SoftmaxExtensions().apply(extensions);
-    assertEquals(List.of(SoftmaxFunctions.SOFTMAX, SoftmaxFunctions.LOG_SOFTMAX),
-        extensions.injected);
+    assertEquals(List.of(SoftmaxFunctions.SOFTMAX, SoftmaxFunctions.LOG_SOFTMAX,
+        SoftmaxFunctions.LOGSUMEXP), extensions.injected);
+    assertEquals(1, extensions.optimizerRules);
 
     CountingExtensions otherSession = new CountingExtensions();
     new SoftmaxExtensions().apply(otherSession);
-    assertEquals(2, otherSession.injected.size());
+    assertEquals(3, otherSession.injected.size());
   }
 
   /** {@code DESCRIBE FUNCTION EXTENDED function} in {@code session}, as one string. */
@@ -76,12 +80,19 @@ class SoftmaxExtensionsProviderTest extends LocalSparkTest {
   /** Extensions that record the name of each function injected into them. */
   private static final class CountingExtensions extends SparkSessionExtensions {
     final List<String> injected = new ArrayList<>();
+    int optimizerRules;
 
     @Override
     @SuppressWarnings("rawtypes")
     public void injectFunction(Tuple3 function) {
       injected.add(((FunctionIdentifier) function._1()).funcName());
       super.injectFunction(function);
+    }
+
+    @Override
+    public void injectOptimizerRule(Function1<SparkSession, Rule<LogicalPlan>> builder) {
+      optimizerRules++;
+      super.injectOptimizerRule(builder);
     }
   }
 }

@@ -80,8 +80,17 @@ class SoftmaxExtensionsTest {
   @Test
   void unsupportedTypeFailsAnalysis() {
     AnalysisException e = assertThrows(AnalysisException.class,
-        () -> spark.sql("SELECT log_softmax(id) FROM logits"));
+        () -> spark.sql("SELECT log_softmax(CAST(id AS STRING)) FROM logits"));
     assertTrue(e.getMessage().contains("must be a " + LogitsType.EXPECTED + " column"),
         e.getMessage());
+  }
+
+  @Test
+  void logSumExpAndSoftmaxOverAWindowNeedNoRegistration() {
+    Row row = spark.sql("SELECT logsumexp(x) OVER (PARTITION BY g),"
+        + " softmax(x) OVER (PARTITION BY g) FROM VALUES (1, 0D), (1, ln(3D)) AS t(g, x)"
+        + " ORDER BY x").first();
+    assertEquals(Math.log(4), row.getDouble(0), 1e-15);
+    assertEquals(0.25, row.getDouble(1), 1e-16);
   }
 }

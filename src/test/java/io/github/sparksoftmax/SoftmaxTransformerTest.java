@@ -338,8 +338,8 @@ class SoftmaxTransformerTest extends LocalSparkTest {
       assertFalse(p.doc().isEmpty());
       assertTrue(stage.hasDefault(p), p.name());
     }
-    assertEquals(List.of("handleInvalid", "inputCol", "logSoftmax", "outputCol", "predictionCol",
-        "temperature", "topK"), names);
+    assertEquals(List.of("groupCol", "handleInvalid", "inputCol", "logSoftmax", "outputCol",
+        "predictionCol", "temperature", "topK"), names);
     assertEquals("logits", stage.getInputCol());
     assertEquals("probability", stage.getOutputCol());
     assertEquals(1.0, stage.getTemperature());

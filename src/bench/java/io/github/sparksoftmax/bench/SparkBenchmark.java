@@ -1,5 +1,8 @@
 package io.github.sparksoftmax.bench;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.randn;
+
 import com.sun.management.OperatingSystemMXBean;
 import io.github.sparksoftmax.kernel.Softmax;
 import io.github.sparksoftmax.sql.SoftmaxFunctions;
@@ -20,6 +23,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -36,8 +40,10 @@ import org.apache.spark.sql.types.StructType;
  * {@code widths} (default 10,100,1000,32768; empty for none), {@code sparseWidth} (10000; 0 for
  * no sparse run), {@code topKWidth} (32768: full output against topK = 10; 0 for none),
  * {@code density} (0.05), {@code warmup} (2), {@code rounds} (5),
- * {@code partitions} (4). {@code quick} stands for
- * {@code elements=8000000 maxRows=200000 warmup=1 rounds=3}.
+ * {@code partitions} (4); for long-format rows (one score per row, a group column),
+ * {@code groupSizes} (50,5000; empty for none) and {@code longRows} (10,000,000 per group size).
+ * {@code quick} stands for {@code elements=8000000 maxRows=200000 longRows=400000 warmup=1
+ * rounds=3}; {@code longFormatOnly} for {@code widths= sparseWidth=0 topKWidth=0}.
  */
 public final class SparkBenchmark {
 
@@ -48,6 +54,10 @@ public final class SparkBenchmark {
       List.of(Contenders.SOFTMAX, Contenders.DENSIFY_THEN_SOFTMAX);
   private static final List<Contenders> TOP_K_CONTENDERS =
       List.of(Contenders.SOFTMAX, Contenders.TOP_K);
+  private static final List<Contenders> LONG_FORMAT_CONTENDERS = List.of(
+      Contenders.GROUP_SOFTMAX, Contenders.WINDOW_SOFTMAX, Contenders.LOGSUMEXP_WINDOW,
+      Contenders.HAND_WINDOWS, Contenders.GROUP_BY_JOIN, Contenders.LOGSUMEXP_JOIN,
+      Contenders.COUNT_WINDOW, Contenders.SHUFFLE_SORT, Contenders.SHUFFLE_ONLY);
 
   private final Settings settings;
   private final SparkSession spark;
@@ -87,6 +97,11 @@ public final class SparkBenchmark {
       tables.add(benchmark.run("dense k=" + settings.topKWidth + ", full vs top-10 output",
           settings.topKWidth, 1.0, TOP_K_CONTENDERS));
     }
+    for (int groupSize : settings.groupSizes) {
+      tables.add(benchmark.measure("long format, groups of " + groupSize + ", "
+          + settings.longRows + " rows", benchmark.scores(settings.longRows, groupSize),
+          settings.longRows, LONG_FORMAT_CONTENDERS));
+    }
     System.out.println();
     tables.forEach(Table::print);
     Goals.print(tables);
@@ -100,7 +115,16 @@ public final class SparkBenchmark {
     // most of it Spark's fixed cost per job.
     long rows = Math.max(1, Math.min(settings.maxRows,
         (long) (settings.elements / (width * Math.min(1.0, density)))));
-    Dataset<Row> data = logits(rows, width, density).cache();
+    return measure(title + ", " + rows + " rows", logits(rows, width, density), rows, contenders);
+  }
+
+  /**
+   * Caches {@code input}, times each contender on it (warm-up rounds, then timed rounds in turn)
+   * and drops the cache.
+   */
+  private Table measure(String title, Dataset<Row> input, long rows, List<Contenders> contenders)
+      throws InterruptedException {
+    Dataset<Row> data = input.cache();
     data.count();
     Map<Measure, Map<Contenders, List<Double>>> measured = new EnumMap<>(Measure.class);
     for (Measure measure : Measure.values()) {
@@ -130,7 +154,7 @@ public final class SparkBenchmark {
       bytesPerRow.put(contender, outputBytesPerRow(contender.apply(data), rows));
     }
     data.unpersist(true);
-    return new Table(title + ", " + rows + " rows", contenders, measured, bytesPerRow);
+    return new Table(title, contenders, measured, bytesPerRow);
   }
 
   /** The mean size of a result row in Spark's binary row format, as every operator passes it on. */
@@ -160,6 +184,16 @@ public final class SparkBenchmark {
     return spark.range(0, rows, 1, settings.partitions).map(row, Encoders.row(schema));
   }
 
+  /**
+   * {@code rows} long-format rows {@code (q long, s double)}: groups of {@code groupSize}
+   * consecutive ids, scores N(0, 3^2).
+   */
+  private Dataset<Row> scores(long rows, int groupSize) {
+    return spark.range(0, rows, 1, settings.partitions).select(
+        col("id").divide(groupSize).cast(DataTypes.LongType).as("q"),
+        randn(7).multiply(3.0).as("s"));
+  }
+
   private static double gaussian(SplittableRandom random) {
     double u = random.nextDouble();
     double v = random.nextDouble();
@@ -177,15 +211,24 @@ public final class SparkBenchmark {
     int warmup = 2;
     int rounds = 5;
     int partitions = 4;
+    int[] groupSizes = {50, 5000};
+    long longRows = 10_000_000L;
 
     static Settings parse(String[] args) {
       Settings settings = new Settings();
       for (String arg : args) {
+        if (arg.equals("longFormatOnly")) {
+          settings.widths = new int[0];
+          settings.sparseWidth = 0;
+          settings.topKWidth = 0;
+          continue;
+        }
         if (arg.equals("quick")) {
           settings.elements = 8_000_000L;
           settings.maxRows = 200_000L;
           settings.warmup = 1;
           settings.rounds = 3;
+          settings.longRows = 400_000L;
           continue;
         }
         String[] pair = arg.split("=", 2);
@@ -204,6 +247,9 @@ public final class SparkBenchmark {
           case "warmup": settings.warmup = Integer.parseInt(value); break;
           case "rounds": settings.rounds = Integer.parseInt(value); break;
           case "partitions": settings.partitions = Integer.parseInt(value); break;
+          case "groupSizes": settings.groupSizes = Arrays.stream(value.split(","))
+              .filter(w -> !w.isEmpty()).mapToInt(Integer::parseInt).toArray(); break;
+          case "longRows": settings.longRows = Long.parseLong(value); break;
           default: throw new IllegalArgumentException("unknown setting " + pair[0]);
         }
       }
@@ -213,8 +259,9 @@ public final class SparkBenchmark {
     @Override
     public String toString() {
       return String.format(Locale.ROOT, "elements=%d maxRows=%d widths=%s sparseWidth=%d "
-          + "topKWidth=%d density=%s warmup=%d rounds=%d partitions=%d", elements, maxRows,
-          Arrays.toString(widths), sparseWidth, topKWidth, density, warmup, rounds, partitions);
+          + "topKWidth=%d density=%s warmup=%d rounds=%d partitions=%d groupSizes=%s "
+          + "longRows=%d", elements, maxRows, Arrays.toString(widths), sparseWidth, topKWidth,
+          density, warmup, rounds, partitions, Arrays.toString(groupSizes), longRows);
     }
   }
 }

@@ -40,6 +40,16 @@ final class AnalysisErrors {
   }
 
   /**
+   * WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE: "Window function {@code function} requires an OVER
+   * clause."
+   */
+  static RuntimeException windowFunctionWithoutOver(String function) {
+    HashMap<String, String> parameters = HashMap$.MODULE$.<String, String>empty()
+        .updated("funcName", "\"" + function + "\"");
+    return sneakyThrow(new AnalysisException("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE", parameters));
+  }
+
+  /**
    * Throws {@code t} as it is. AnalysisException is a checked exception to Java, but the Scala
    * callback that builds an expression declares none; Spark's own builders, written in Scala,
    * throw it from there all the same.

@@ -34,13 +34,37 @@ public final class ColumnChecks {
     typeOf(schema, column, role, "numeric", type -> type instanceof NumericType);
   }
 
+  /**
+   * Checks that a column of long-format scores exists and is numeric, saying that the type is
+   * required because {@code groupCol} is set.
+   *
+   * @throws IllegalArgumentException if the column is missing or not numeric
+   */
+  public static void scores(StructType schema, String column, String role) {
+    typeOf(schema, column, role, "numeric (a score per row, as groupCol is set)",
+        type -> type instanceof NumericType);
+  }
+
+  /**
+   * Checks that a column exists, of any type.
+   *
+   * @throws IllegalArgumentException if the column is missing
+   */
+  public static void exists(StructType schema, String column, String role) {
+    requirePresent(schema, column, role, "");
+  }
+
+  private static void requirePresent(
+      StructType schema, String column, String role, String expectation) {
+    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw new IllegalArgumentException(role + " '" + column + "' does not exist" + expectation
+          + ". Available columns: " + String.join(", ", schema.fieldNames()) + ".");
+    }
+  }
+
   private static DataType typeOf(StructType schema, String column, String role, String expected,
       Predicate<DataType> accepted) {
-    if (!Arrays.asList(schema.fieldNames()).contains(column)) {
-      throw new IllegalArgumentException(role + " '" + column + "' does not exist; expected a"
-          + " column of type " + expected + ". Available columns: "
-          + String.join(", ", schema.fieldNames()) + ".");
-    }
+    requirePresent(schema, column, role, "; expected a column of type " + expected);
     DataType type = schema.apply(column).dataType();
     if (!accepted.test(type)) {
       throw new IllegalArgumentException(role + " '" + column + "' must be of type " + expected

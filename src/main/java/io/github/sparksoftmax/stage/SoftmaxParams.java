@@ -9,8 +9,9 @@ import org.apache.spark.ml.util.Identifiable;
 /**
  * The params that more than one stage declares (the softmax stage, its calibrator, the calibration
  * evaluator), each written once here (name, doc, validator) for the owner that calls it from its
- * constructor. Equal names let Spark's {@code copyValues} hand the calibrator's values to the
- * stage it fits.
+ * constructor; the interfaces {@code SoftmaxStageParams} and {@code HasLabelCol} give their
+ * accessors and getters. Equal names let Spark's {@code copyValues} hand the calibrator's values
+ * to the stage it fits.
  */
 public final class SoftmaxParams {
 

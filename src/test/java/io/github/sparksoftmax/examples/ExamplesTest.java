@@ -7,8 +7,11 @@ import io.github.sparksoftmax.kernel.ExactSoftmax;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -76,6 +79,37 @@ class ExamplesTest extends ExampleTestBase {
       }
       assertEquals(argmax(probability), Double.parseDouble(row[1]), String.join(" | ", row));
     }
+  }
+
+  /**
+   * Its three tables: each document's probability within its query, the top 3 of each query
+   * (ties to the earlier row), and the same probabilities from SQL with each query's log-sum-exp.
+   */
+  @Test
+  void longFormatRankingExamplePrintsExactProbabilitiesAndTheTopThree() {
+    List<String[]> rows = tableRows(printedBy(
+        () -> JavaLongFormatRankingExample.main(new String[0])));
+    assertEquals(11 + 8 + 11, rows.size());
+    Map<String, List<String[]>> byQuery = new TreeMap<>();
+    for (String[] row : rows.subList(0, 11)) {
+      byQuery.computeIfAbsent(row[0], query -> new ArrayList<>()).add(row);
+    }
+    for (List<String[]> documents : byQuery.values()) {
+      ExactSoftmax exact = ExactSoftmax.of(
+          documents.stream().mapToDouble(row -> Double.parseDouble(row[2])).toArray(), 1.0);
+      for (int i = 0; i < documents.size(); i++) {
+        String doc = documents.get(i)[1];
+        assertTrue(exact.probabilityUlps(i, Double.parseDouble(documents.get(i)[3])) <= MAX_ULPS,
+            doc);
+        String[] sql = rows.subList(19, 30).stream().filter(row -> row[1].equals(doc))
+            .findFirst().orElseThrow();
+        assertTrue(exact.probabilityUlps(i, Double.parseDouble(sql[2])) <= MAX_ULPS, doc);
+        assertTrue(exact.logSumExpUlps(Double.parseDouble(sql[3])) <= MAX_ULPS, doc);
+      }
+    }
+    assertEquals(List.of("doc-1", "doc-10", "doc-11", "doc-2", "doc-4", "doc-6", "doc-7",
+        "doc-9"), rows.subList(11, 19).stream().map(row -> row[1]).sorted()
+        .collect(Collectors.toList()));
   }
 
   @Test

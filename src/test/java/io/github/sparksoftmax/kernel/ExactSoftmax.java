@@ -13,6 +13,9 @@ import java.util.Map;
  * BigDecimal(double)} and the subtraction are exact, the division rounds to 40 digits), and {@code
  * exp} and {@code log} come from big-math.
  *
+ * <p>It also gives the row's log-sum-exp, {@code log sum_i exp(x_i / t)}, the normaliser of the
+ * long-format numerics, to the same precision as a log-probability.
+ *
  * <p>It takes rows of finite and {@code -Infinity} logits with at least one finite entry. NaN and
  * {@code +Infinity} are matters of semantics, not of precision, and are tested case by case.
  *
@@ -47,9 +50,14 @@ public final class ExactSoftmax {
    */
   private final BigDecimal[] logProbabilities;
 
-  private ExactSoftmax(BigDecimal[] probabilities, BigDecimal[] logProbabilities) {
+  /** {@code log sum_i exp(x_i / t)}, as {@code max / t + log(sum_i exp(d_i))}. */
+  private final BigDecimal logSumExp;
+
+  private ExactSoftmax(
+      BigDecimal[] probabilities, BigDecimal[] logProbabilities, BigDecimal logSumExp) {
     this.probabilities = probabilities;
     this.logProbabilities = logProbabilities;
+    this.logSumExp = logSumExp;
   }
 
   /**
@@ -113,7 +121,8 @@ public final class ExactSoftmax {
       probabilities[i] = terms[i].divide(sum, PRECISION);
       logProbabilities[i] = shifted[i] == null ? null : shifted[i].subtract(logSum, PRECISION);
     }
-    return new ExactSoftmax(probabilities, logProbabilities);
+    BigDecimal logSumExp = exactMax.divide(exactTemperature, PRECISION).add(logSum, PRECISION);
+    return new ExactSoftmax(probabilities, logProbabilities, logSumExp);
   }
 
   /** {@code log(1 + x)} to 40 digits of itself, for {@code x >= 0}. */
@@ -146,6 +155,16 @@ public final class ExactSoftmax {
     return logProbabilities[i] == null
         ? Double.NEGATIVE_INFINITY
         : logProbabilities[i].doubleValue();
+  }
+
+  /** The exact {@code log sum_i exp(x_i / t)} of the row rounded to the nearest double. */
+  public double logSumExp() {
+    return logSumExp.doubleValue();
+  }
+
+  /** The error of {@code actual} as the row's log-sum-exp, in ulps of max(1, |exact|). */
+  public double logSumExpUlps(double actual) {
+    return logUlps(actual, logSumExp);
   }
 
   /** The error of {@code actual} as probability {@code i}, in ulps of the exact value. */

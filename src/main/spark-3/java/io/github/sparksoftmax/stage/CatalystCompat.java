@@ -39,4 +39,14 @@ public final class CatalystCompat {
         JavaConverters.asScalaBuffer(List.<AbstractDataType>of()).toSeq(),
         propagateNull, true, true);
   }
+
+  /** An immutable Scala list of {@code elements}: a {@code Seq} in the sense of both Scala lines. */
+  public static <T> scala.collection.immutable.List<T> list(List<T> elements) {
+    return JavaConverters.asScalaBuffer(elements).toList();
+  }
+
+  /** The elements of a Scala sequence, as a Java list. */
+  public static <T> List<T> javaList(scala.collection.Seq<T> elements) {
+    return JavaConverters.seqAsJavaList(elements);
+  }
 }

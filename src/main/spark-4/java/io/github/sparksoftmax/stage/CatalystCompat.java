@@ -41,4 +41,14 @@ public final class CatalystCompat {
         CollectionConverters.asScala(List.<AbstractDataType>of()).toList(),
         propagateNull, true, true, Option.empty());
   }
+
+  /** An immutable Scala list of {@code elements}: a {@code Seq} in the sense of both Scala lines. */
+  public static <T> scala.collection.immutable.List<T> list(List<T> elements) {
+    return CollectionConverters.asScala(elements).toList();
+  }
+
+  /** The elements of a Scala sequence, as a Java list. */
+  public static <T> List<T> javaList(scala.collection.Seq<T> elements) {
+    return CollectionConverters.asJava(elements);
+  }
 }

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * and nothing configured, and the JVM client in a JVM of its own. {@code spark.sql} and {@code
  * functions.call_function} on vector, {@code array<double>} and {@code array<float>} columns, with
  * and without a temperature, give the client the bits that a classic session computes from the
- * same parquet file; bad arguments and an invalid row give it the classic session's messages.
+ * same parquet file, as do the long-format functions ({@code softmax(t) OVER (...)}, {@code
+ * logsumexp}); bad arguments and an invalid row give it the classic session's messages.
  * The JVM client has no vector type, so vector results are cast to strings (each double as
  * {@code toString} writes it) on both sides.
  */
@@ -113,6 +114,19 @@ class ConnectSqlIT {
     for (int column : new int[] {1, 2}) {
       Contract.assertSoftmax(SqlTestRows.LOGITS, 1.0, false, doubles(knownRow.get(column)),
           "column " + column + " of the known row");
+    }
+  }
+
+  /** The long-format functions too: the server's plan rule rewrites softmax over a window. */
+  @Test
+  void longFormatSqlGivesTheClientTheBitsOfAClassicSession() {
+    String window = " OVER (PARTITION BY id % 5)";
+    for (String query : List.of(
+        sqlOn(logits, "id, softmax(t)" + window + ", log_softmax(t, 0.5)" + window
+            + ", logsumexp(t)" + window),
+        "SELECT id % 5 AS g, logsumexp(t, 2) FROM parquet.`" + logits + "` GROUP BY id % 5"
+            + " ORDER BY g")) {
+      assertSameRows(classic.sql(query), sql(query));
     }
   }
 

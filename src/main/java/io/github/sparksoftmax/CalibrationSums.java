@@ -1,4 +1,4 @@
-package io.github.sparksoftmax.stage;
+package io.github.sparksoftmax;
 
 import io.github.sparksoftmax.kernel.Softmax;
 import java.io.Serializable;
@@ -19,7 +19,7 @@ import java.io.Serializable;
  *   <li>accuracy: the fraction of rows whose prediction is {@code y}.
  * </ul>
  */
-public final class CalibrationSums implements Serializable {
+final class CalibrationSums implements Serializable {
   private static final long serialVersionUID = 1L;
   /** The smallest probability that log loss takes, as Spark's evaluator clips it. */
   public static final double LOG_LOSS_EPSILON = 1e-15;

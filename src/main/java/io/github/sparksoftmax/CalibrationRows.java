@@ -1,8 +1,9 @@
-package io.github.sparksoftmax.stage;
+package io.github.sparksoftmax;
 
 import io.github.sparksoftmax.kernel.RowStatus;
 import io.github.sparksoftmax.kernel.Softmax;
 import io.github.sparksoftmax.kernel.TemperatureLoss;
+import io.github.sparksoftmax.stage.HandleInvalid;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;
@@ -18,7 +19,7 @@ import org.apache.spark.sql.Row;
  * finite or negative. Under {@link HandleInvalid#ERROR} an invalid row raises an {@link
  * IllegalArgumentException} naming the problem; otherwise it is left out of the fit.
  */
-public final class CalibrationRows implements Serializable {
+final class CalibrationRows implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** A valid row: logits as doubles, the class index of the label, a finite weight &gt;= 0. */

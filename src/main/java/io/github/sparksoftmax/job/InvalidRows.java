@@ -27,6 +27,11 @@ final class InvalidRows {
     if (invalid == null) {
       return failure;
     }
+    if (options.groupCol() != null) {
+      // The stage's message names the group by its key already.
+      return failure.reworded(invalid.description() + " Use --handle-invalid skip to drop the"
+          + " rows of such groups or --handle-invalid keep to write NaN for each of them.");
+    }
     List<String> sources = LogitsSource.sources(input.schema(), options);
     String columns = sources.size() == 1 && !LogitsSource.isAssembled(options)
         ? "column '" + sources.get(0) + "'"

@@ -14,11 +14,14 @@ public enum JobFlag {
   FORMAT("FMT", null, "input format: parquet, orc, json or csv (default: from the input's"
       + " extension, else parquet)"),
   OUTPUT_FORMAT("FMT", "parquet", "output format: parquet, orc, json or csv"),
-  INPUT_COL("NAME", "logits", "column of logits: vector, array<double> or array<float>"),
+  INPUT_COL("NAME", "logits", "column of logits: vector, array<double> or array<float>; with"
+      + " --group-col, a numeric score"),
   LOGIT_COLS("A,B,...", null, "instead of --input-col, the numeric columns that hold the logits,"
-      + " in class order (needed for csv input unless --logit-prefix)"),
+      + " in class order (needed for csv input unless --logit-prefix or --group-col)"),
   LOGIT_PREFIX("PREFIX", null, "instead of --input-col, the numeric columns whose names start with"
       + " PREFIX, in the input's column order"),
+  GROUP_COL("NAME", null, "long-format input: --input-col is a numeric score per row, and each"
+      + " row's probability is taken among the rows that share this column's value"),
   OUTPUT_COL("NAME", "probability", "column of probabilities (or log-probabilities)"),
   TEMPERATURE("T", "1.0", "the logits are divided by T (finite, > 0) before softmax"),
   LOG_SOFTMAX(null, "false", "output log-probabilities"),

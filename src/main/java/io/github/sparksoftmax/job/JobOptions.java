@@ -23,6 +23,7 @@ public final class JobOptions {
   private final String inputCol;
   private final List<String> logitCols;
   private final String logitPrefix;
+  private final String groupCol;
   private final String outputCol;
   private final double temperature;
   private final boolean logSoftmax;
@@ -48,6 +49,7 @@ public final class JobOptions {
         : Collections.emptyList();
     logitPrefix = values.containsKey(JobFlag.LOGIT_PREFIX) ? columnName(JobFlag.LOGIT_PREFIX)
         : null;
+    groupCol = values.containsKey(JobFlag.GROUP_COL) ? columnName(JobFlag.GROUP_COL) : null;
     outputCol = columnName(JobFlag.OUTPUT_COL);
     temperature = positiveNumber(JobFlag.TEMPERATURE);
     logSoftmax = bool(JobFlag.LOG_SOFTMAX);
@@ -65,6 +67,7 @@ public final class JobOptions {
     }
     requireOneLogitsSource();
     requireStreamFlagsTogether();
+    requireGroupFlagsApart();
   }
 
   /**
@@ -125,6 +128,11 @@ public final class JobOptions {
   /** The columns to assemble the logits from, in order; empty when not set. */
   public List<String> logitCols() {
     return logitCols;
+  }
+
+  /** The group column of long-format input; null when not set. */
+  public String groupCol() {
+    return groupCol;
   }
 
   /** The name prefix of the columns to assemble the logits from; null when not set. */
@@ -267,7 +275,7 @@ public final class JobOptions {
     if (!logitCols.isEmpty() && logitPrefix != null) {
       throw JobFailure.usage("--logit-cols and --logit-prefix exclude each other");
     }
-    if (!assembled && inputFormat == DataFormat.CSV) {
+    if (!assembled && groupCol == null && inputFormat == DataFormat.CSV) {
       throw JobFailure.usage("csv input cannot hold a vector or an array: name the logit"
           + " columns with --logit-cols or --logit-prefix");
     }
@@ -292,6 +300,25 @@ public final class JobOptions {
     }
     if (show > 0) {
       throw JobFailure.usage("--show does not apply to --stream");
+    }
+  }
+
+  /** Long-format input has one score per row: no assembled logits, no argmax column, no stream. */
+  private void requireGroupFlagsApart() {
+    if (groupCol == null) {
+      return;
+    }
+    if (!logitCols.isEmpty() || logitPrefix != null) {
+      throw JobFailure.usage("--group-col takes one score per row, the --input-col column: it does"
+          + " not go with --logit-cols or --logit-prefix");
+    }
+    if (!predictionCol.isEmpty()) {
+      throw JobFailure.usage("--group-col does not go with --prediction-col: in long format each"
+          + " row is a class of its group, and there is no argmax column to add");
+    }
+    if (stream) {
+      throw JobFailure.usage("--group-col does not go with --stream: a group's probabilities need"
+          + " all of its rows, which a stream never has");
     }
   }
 

@@ -12,6 +12,7 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * With {@code --logit-cols} or {@code --logit-prefix}, that column is added, as the
  * {@code array<double>} of the named numeric columns in order (a null cell is a null entry, so an
  * invalid row); the job drops it again before writing. An array of another numeric type (JSON
- * integers are read as {@code array<bigint>}) is cast to {@code array<double>} in place.
+ * integers are read as {@code array<bigint>}) is cast to {@code array<double>} in place. With
+ * {@code --group-col} the column holds one numeric score per row, as it is.
  */
 final class LogitsSource {
   private static final Logger LOG = LoggerFactory.getLogger(LogitsSource.class);
@@ -38,12 +40,19 @@ final class LogitsSource {
    * The input with its logits in the column {@code options.inputCol()}.
    *
    * @throws JobFailure a data error if a named column is missing or not numeric, if no column has
-   *     the prefix, or if the assembled column's name is taken
+   *     the prefix, if the assembled column's name is taken, or if a long-format score column
+   *     holds text
    */
   static Dataset<Row> prepare(Dataset<Row> input, JobOptions options) {
     StructType schema = input.schema();
     String target = options.inputCol();
     List<String> names = Arrays.asList(schema.fieldNames());
+    if (options.groupCol() != null) {
+      if (names.contains(target) && schema.apply(target).dataType() instanceof StringType) {
+        throw notNumeric(input, options, schema.apply(target));
+      }
+      return input;
+    }
     if (!isAssembled(options)) {
       return names.contains(target) && needsCast(schema.apply(target).dataType())
           ? input.withColumn(target, column(target).cast(

@@ -128,6 +128,9 @@ public final class ScoringRun {
         .setLogSoftmax(options.logSoftmax())
         .setHandleInvalid(options.handleInvalid())
         .setPredictionCol(options.predictionCol());
+    if (options.groupCol() != null) {
+      stage.setGroupCol(options.groupCol());
+    }
     LOG.info("Scoring column '{}' into '{}'", options.inputCol(), options.outputCol());
     try {
       Dataset<Row> scored = stage.transform(input);

@@ -3,9 +3,9 @@ package io.github.sparksoftmax.kernel;
 /**
  * The scaled gap {@code d = (x - r) / t} between two finite doubles, carried as an unevaluated sum
  * {@code hi + lo} so that the roundings of the subtraction and of the division do not reach what
- * is computed from it, and {@code exp(d)} from that sum. Unlike the vector kernel, whose gaps are
- * never positive, the long-format numerics take gaps of either sign: a term above its reference
- * and a reference below the maximum.
+ * is computed from it, and {@code exp(d)} from that sum. The scalar kernel's gaps ({@code x - max})
+ * are never positive; the long-format numerics take gaps of either sign: a term above its
+ * reference and a reference below the maximum.
  *
  * <p>Gaps wider than 2^1000 are formed from the halves of {@code x}, {@code r} and {@code t},
  * which is exact and keeps every intermediate of the error terms finite: without it, TwoSum of

@@ -438,39 +438,17 @@ public final class Softmax {
   /**
    * {@code exp(d)} (when {@code !logSpace}) or {@code d - logSum} (when {@code logSpace}) for
    * {@code d = (x - max) / t}, where {@code d} is carried as an unevaluated sum {@code hi + lo}
-   * so that the roundings of the subtraction and the division do not reach the result. {@code max}
-   * is finite and not below {@code x}.
+   * ({@link Gap}) so that the roundings of the subtraction and the division do not reach the
+   * result. {@code max} is finite and not below {@code x}.
    */
   static double shifted(double x, double max, double t, boolean logSpace, double logSum) {
-    double a = x;
-    double b = max;
-    double s = t;
-    double hi = a - b;
+    double hi = Gap.quotient(x, max, t);
     if (hi == Double.NEGATIVE_INFINITY) {
-      // x is -Infinity, or the gap exceeds the double range: exp(d) is 0 unless t shrinks the gap.
-      if (x == Double.NEGATIVE_INFINITY || t <= 1.0) {
-        return logSpace ? Double.NEGATIVE_INFINITY : 0.0;
-      }
-      a = 0.5 * x;
-      b = 0.5 * max;
-      s = 0.5 * t;
-      hi = a - b;
+      // x is -Infinity, or d is below the double range: exp(d) is 0.
+      return logSpace ? Double.NEGATIVE_INFINITY : 0.0;
     }
-    // TwoSum's intermediate hi - a is about -b, and rounds past the double range when b is in the
-    // top binade and x - max near -Double.MAX_VALUE. Halved, the operands give half the error:
-    // halving b and hi is exact there, and an x too small to halve exactly moves lo by less than
-    // Double.MIN_VALUE.
-    double lo = Math.abs(b) < 0x1p1023 ? twoSumError(a, -b, hi)
-        : 2.0 * twoSumError(0.5 * a, -0.5 * b, 0.5 * hi);
-    if (s != 1.0) {
-      double q = hi / s;
-      lo = (Math.fma(-q, s, hi) + lo) / s;
-      hi = q;
-    }
+    double lo = Gap.error(x, max, t, hi);
     if (logSpace) {
-      if (hi == Double.NEGATIVE_INFINITY) {
-        return hi;
-      }
       double r = hi - logSum;
       return r + (twoSumError(hi, -logSum, r) + lo);
     }

@@ -279,10 +279,9 @@ public final class InternalSoftmax {
   }
 
   /**
-   * True when a vector row is non-null and softmax is defined on it.
-   *
-   * @throws MalformedVectorException (undeclared) if the row is not a well-formed vector, which
-   *     is an error whatever {@code handleInvalid} says (see {@link VectorStructure})
+   * True when a vector row is non-null and softmax is defined on it. A row that is not a
+   * well-formed vector throws a {@link MalformedVectorException} (undeclared), which is an error
+   * whatever {@code handleInvalid} says (see {@link VectorStructure}).
    */
   public static boolean isValidVector(Object vectorRow, UTF8String column) {
     if (vectorRow == null) {

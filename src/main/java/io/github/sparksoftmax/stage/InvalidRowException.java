@@ -12,6 +12,7 @@ public final class InvalidRowException extends SparkException {
   private static final long serialVersionUID = 1L;
 
   private final RowStatus status;
+  private final String description;
 
   /**
    * @param column the input column that held the row
@@ -19,13 +20,14 @@ public final class InvalidRowException extends SparkException {
    */
   public InvalidRowException(String column, RowStatus status) {
     this(status, "Softmax is undefined for a row of column '" + column + "': "
-        + status.problem() + ". Set handleInvalid to 'skip' to drop such rows or to 'keep' to"
+        + status.problem() + ".", "Set handleInvalid to 'skip' to drop such rows or to 'keep' to"
         + " output NaN (null for a null row).");
   }
 
-  private InvalidRowException(RowStatus status, String message) {
-    super(message);
+  private InvalidRowException(RowStatus status, String description, String advice) {
+    super(description + " " + advice);
     this.status = status;
+    this.description = description;
   }
 
   /**
@@ -38,14 +40,22 @@ public final class InvalidRowException extends SparkException {
   public static InvalidRowException ofGroup(
       String scoreColumn, String groupColumn, String key, RowStatus status) {
     return new InvalidRowException(status, "Softmax is undefined for the group " + groupColumn
-        + " = " + key + " of column '" + scoreColumn + "': " + groupProblem(status) + ". Set"
-        + " handleInvalid to 'skip' to drop the rows of such groups or to 'keep' to output NaN"
+        + " = " + key + " of column '" + scoreColumn + "': " + groupProblem(status) + ".",
+        "Set handleInvalid to 'skip' to drop the rows of such groups or to 'keep' to output NaN"
         + " for each of them.");
   }
 
   /** Why the row is invalid. */
   public RowStatus status() {
     return status;
+  }
+
+  /**
+   * The message's first sentence, which says what and where, without the advice in the words of
+   * the ML API that follows it: {@code Softmax is undefined for ...: the row has a NaN entry.}
+   */
+  public String description() {
+    return description;
   }
 
   private static String groupProblem(RowStatus status) {

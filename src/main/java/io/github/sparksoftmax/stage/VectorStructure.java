@@ -39,12 +39,12 @@ final class VectorStructure {
   /**
    * The indices of a sparse vector row, or null for a dense one, after checking everything but
    * their order and range: those are checked by {@link #requireIndicesInRange}, or by the sparse
-   * kernel as it computes the row.
+   * kernel as it computes the row. A row that is not a well-formed vector throws a {@link
+   * MalformedVectorException} (undeclared).
    *
    * @param vector a non-null vector row
    * @param values its values array, as {@code vector.getArray(3)} reads it
    * @param column the input column's name, for the error
-   * @throws MalformedVectorException (undeclared) if the row is not a well-formed vector
    */
   static int[] sparseIndices(InternalRow vector, ArrayData values, UTF8String column) {
     byte type = vector.isNullAt(TYPE) ? -1 : vector.getByte(TYPE);
@@ -68,10 +68,8 @@ final class VectorStructure {
 
   /**
    * Checks the order and range of the indices of a sparse vector row from {@link
-   * #sparseIndices}, for a caller that does not compute the row.
-   *
-   * @throws MalformedVectorException (undeclared) if they are not strictly increasing in [0,
-   *     size)
+   * #sparseIndices}, for a caller that does not compute the row. Indices that are not strictly
+   * increasing in [0, size) throw a {@link MalformedVectorException} (undeclared).
    */
   static void requireIndicesInRange(InternalRow vector, int[] indices, UTF8String column) {
     String problem = Softmax.sparseRowProblem(vector.getInt(SIZE), indices, indices.length);

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -295,7 +296,9 @@ class GroupFuzzTest extends LocalSparkTest {
         for (int g = 0; g < groups.size(); g++) {
           values[c][g] = new double[boxed[c][g].length];
           for (int i = 0; i < values[c][g].length; i++) {
-            values[c][g][i] = (Double) boxed[c][g][i];
+            Object value = boxed[c][g][i];
+            assertNotNull(value, "group " + g + " [" + i + "]: null, not a double");
+            values[c][g][i] = (Double) value;
           }
         }
       }

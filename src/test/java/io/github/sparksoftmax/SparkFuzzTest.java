@@ -54,16 +54,13 @@ import org.apache.spark.sql.types.StructType;
 class SparkFuzzTest extends LocalSparkTest {
   private static final int BATCH = 30;
   private static final int TOP = 3;
-  /** Project a local relation on executors, as a table's rows are, not on the driver. */
-  private static final String KEEP_LOCAL_RELATIONS = "spark.sql.optimizer.excludedRules";
 
   private static Path files;
 
   @BeforeContainer
   static void start() throws IOException {
     startSpark();
-    spark.conf().set(KEEP_LOCAL_RELATIONS,
-        "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation");
+    keepLocalRelations();
     SoftmaxFunctions.register(spark);
     spark.udf().registerJava("vector_softmax_t", VectorSoftmaxWithTemperature.class.getName(),
         SQLDataTypes.VectorType());
@@ -79,6 +76,12 @@ class SparkFuzzTest extends LocalSparkTest {
     spark.udf().registerJava("float_log_softmax", FloatArrayLogSoftmax.class.getName(),
         DataTypes.createArrayType(DataTypes.FloatType));
     files = Files.createTempDirectory("spark-fuzz");
+  }
+
+  /** Has a local relation projected on executors, as a table's rows are, not on the driver. */
+  static void keepLocalRelations() {
+    spark.conf().set("spark.sql.optimizer.excludedRules",
+        "org.apache.spark.sql.catalyst.optimizer.ConvertToLocalRelation");
   }
 
   @AfterContainer
@@ -210,7 +213,12 @@ class SparkFuzzTest extends LocalSparkTest {
         .add("vec", SQLDataTypes.VectorType())
         .add("dbl", DataTypes.createArrayType(DataTypes.DoubleType, true))
         .add("flt", DataTypes.createArrayType(DataTypes.FloatType, true));
-    Dataset<Row> local = spark.createDataFrame(rows, schema);
+    return source(spark.createDataFrame(rows, schema), fromParquet, files);
+  }
+
+  /** {@code local}, or its rows written to a parquet file under {@code files} and read back. */
+  static Dataset<Row> source(Dataset<Row> local, boolean fromParquet, Path files)
+      throws IOException {
     if (!fromParquet) {
       return local;
     }

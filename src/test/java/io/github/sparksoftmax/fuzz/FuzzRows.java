@@ -39,7 +39,12 @@ public final class FuzzRows {
 
   /** Rows of logits, of every shape (see the class comment). */
   public static Arbitrary<double[]> logits() {
-    return widths().flatMap(n -> Combinators.combine(shaped(n), sprinkles(n))
+    return logits(widths());
+  }
+
+  /** Rows of logits of every shape, of the given widths (the groups of long-format scores). */
+  public static Arbitrary<double[]> logits(Arbitrary<Integer> widths) {
+    return widths.flatMap(n -> Combinators.combine(shaped(n), sprinkles(n))
         .as(FuzzRows::sprinkled));
   }
 

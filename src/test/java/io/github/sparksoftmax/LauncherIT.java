@@ -189,8 +189,8 @@ class LauncherIT {
     ForkedJvm.Outcome unknown = launch(null, "bin/run-example", "Nope");
     assertEquals(2, unknown.code, unknown.err);
     assertTrue(unknown.err.startsWith("run-example: error: no example is named 'Nope'; the"
-        + " examples are CalibrationExample ExampleData JavaSoftmaxPipelineExample"
-        + " JavaSoftmaxScoringExample"), unknown.err);
+        + " examples are CalibrationExample ExampleData JavaLongFormatRankingExample"
+        + " JavaSoftmaxPipelineExample JavaSoftmaxScoringExample"), unknown.err);
   }
 
   /**

@@ -36,8 +36,8 @@ final class HarnessSettings {
    *     run without {@code mvn verify}
    */
   static HarnessSettings fromSystemProperties() {
-    Path sparkHome = Paths.get(required("cluster.sparkHome")).toAbsolutePath();
-    Path appJar = Paths.get(required("job.jar")).toAbsolutePath();
+    Path sparkHome = Paths.get(required("cluster.sparkHome")).toAbsolutePath().normalize();
+    Path appJar = Paths.get(required("job.jar")).toAbsolutePath().normalize();
     requireFile(sparkHome.resolve("RELEASE"));
     requireFile(sparkHome.resolve("jars"));
     requireFile(appJar);
@@ -45,7 +45,7 @@ final class HarnessSettings {
         sparkHome,
         required("cluster.scalaVersion"),
         appJar,
-        Paths.get(required("cluster.workDir")).toAbsolutePath(),
+        Paths.get(required("cluster.workDir")).toAbsolutePath().normalize(),
         Arrays.asList(required("spark.jvm.flags").trim().split("\\s+")),
         Long.parseLong(required("cluster.rows")));
   }

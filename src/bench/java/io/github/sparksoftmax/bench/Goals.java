@@ -23,15 +23,14 @@ final class Goals {
         check(table, Contenders.DENSIFY_THEN_SOFTMAX, 1.0 / 5);
         continue;
       }
-      int width = Integer.parseInt(table.title.replaceAll("^dense k=(\\d+).*$", "$1"));
-      if (width == 10) {
+      if (table.width == 10) {
         check(table, Contenders.IDENTITY_UDF, 1.2);
         check(table, Contenders.NORMALIZER, 0.6);
         check(table, Contenders.SQL, 1.0 / 10);
       } else {
         check(table, Contenders.SQL, Double.NaN);
       }
-      if (width >= 1000) {
+      if (table.width >= 1000) {
         check(table, Contenders.HAND_UDF, 0.6);
       }
     }

@@ -6,6 +6,8 @@ import static org.apache.spark.sql.functions.randn;
 import com.sun.management.OperatingSystemMXBean;
 import io.github.sparksoftmax.kernel.Softmax;
 import io.github.sparksoftmax.sql.SoftmaxFunctions;
+import java.io.File;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +46,10 @@ import org.apache.spark.sql.types.StructType;
  * {@code groupSizes} (50,5000; empty for none) and {@code longRows} (10,000,000 per group size).
  * {@code quick} stands for {@code elements=8000000 maxRows=200000 longRows=400000 warmup=1
  * rounds=3}; {@code longFormatOnly} for {@code widths= sparseWidth=0 topKWidth=0}.
+ *
+ * <p>With the dense widths, it also draws the task CPU ratios as a bar chart ({@link RatioChart})
+ * into the PNG file that the system property {@code spark.bench.chart} names (default {@code
+ * spark-benchmark.png} in the working directory; the build passes one under {@code target/}).
  */
 public final class SparkBenchmark {
 
@@ -59,6 +65,9 @@ public final class SparkBenchmark {
       Contenders.HAND_WINDOWS, Contenders.GROUP_BY_JOIN, Contenders.LOGSUMEXP_JOIN,
       Contenders.COUNT_WINDOW, Contenders.SHUFFLE_SORT, Contenders.SHUFFLE_ONLY);
 
+  /** The system property that names the chart's PNG file (the build sets it under target/). */
+  private static final String CHART_PROPERTY = "spark.bench.chart";
+
   private final Settings settings;
   private final SparkSession spark;
   private static final OperatingSystemMXBean JVM =
@@ -71,7 +80,7 @@ public final class SparkBenchmark {
     spark.sparkContext().addSparkListener(cpuTime);
   }
 
-  public static void main(String[] args) throws InterruptedException {
+  public static void main(String[] args) throws InterruptedException, IOException {
     Settings settings = Settings.parse(args);
     SparkSession spark = SparkSession.builder()
         .master("local[2]")
@@ -79,9 +88,10 @@ public final class SparkBenchmark {
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .getOrCreate();
-    System.out.printf("%s; SIMD kernel %s; %d cores; Java %s%n", settings,
-        Softmax.simdEnabled() ? "on" : "off", Runtime.getRuntime().availableProcessors(),
-        System.getProperty("java.version"));
+    String setup = String.format(Locale.ROOT, "Spark %s, local[2] on %d cores, Java %s, SIMD "
+        + "kernel %s", spark.version(), Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"), Softmax.simdEnabled() ? "on" : "off");
+    System.out.println(settings + "; " + setup);
     SoftmaxFunctions.register(spark);
     SparkBenchmark benchmark = new SparkBenchmark(settings, spark);
     List<Table> tables = new ArrayList<>();
@@ -99,12 +109,16 @@ public final class SparkBenchmark {
     }
     for (int groupSize : settings.groupSizes) {
       tables.add(benchmark.measure("long format, groups of " + groupSize + ", "
-          + settings.longRows + " rows", benchmark.scores(settings.longRows, groupSize),
+          + settings.longRows + " rows", 0, benchmark.scores(settings.longRows, groupSize),
           settings.longRows, LONG_FORMAT_CONTENDERS));
     }
     System.out.println();
     tables.forEach(Table::print);
     Goals.print(tables);
+    File chart = new File(System.getProperty(CHART_PROPERTY, "spark-benchmark.png"));
+    if (RatioChart.write(tables, setup + "; medians of " + settings.rounds + " rounds", chart)) {
+      System.out.println("Chart of the task CPU ratios: " + chart.toPath().normalize());
+    }
     spark.stop();
   }
 
@@ -115,15 +129,16 @@ public final class SparkBenchmark {
     // most of it Spark's fixed cost per job.
     long rows = Math.max(1, Math.min(settings.maxRows,
         (long) (settings.elements / (width * Math.min(1.0, density)))));
-    return measure(title + ", " + rows + " rows", logits(rows, width, density), rows, contenders);
+    return measure(title + ", " + rows + " rows", width, logits(rows, width, density), rows,
+        contenders);
   }
 
   /**
    * Caches {@code input}, times each contender on it (warm-up rounds, then timed rounds in turn)
    * and drops the cache.
    */
-  private Table measure(String title, Dataset<Row> input, long rows, List<Contenders> contenders)
-      throws InterruptedException {
+  private Table measure(String title, int width, Dataset<Row> input, long rows,
+      List<Contenders> contenders) throws InterruptedException {
     Dataset<Row> data = input.cache();
     data.count();
     Map<Measure, Map<Contenders, List<Double>>> measured = new EnumMap<>(Measure.class);
@@ -154,7 +169,7 @@ public final class SparkBenchmark {
       bytesPerRow.put(contender, outputBytesPerRow(contender.apply(data), rows));
     }
     data.unpersist(true);
-    return new Table(title, contenders, measured, bytesPerRow);
+    return new Table(title, width, contenders, measured, bytesPerRow);
   }
 
   /** The mean size of a result row in Spark's binary row format, as every operator passes it on. */

@@ -9,13 +9,16 @@ import java.util.Map;
  */
 final class Table {
   final String title;
+  /** The row width k of a vector DataFrame, 0 for long-format rows. */
+  final int width;
   private final List<Contenders> contenders;
   private final Map<Measure, Map<Contenders, List<Double>>> measured;
   private final Map<Contenders, Double> bytesPerRow;
 
-  Table(String title, List<Contenders> contenders,
+  Table(String title, int width, List<Contenders> contenders,
       Map<Measure, Map<Contenders, List<Double>>> measured, Map<Contenders, Double> bytesPerRow) {
     this.title = title;
+    this.width = width;
     this.contenders = contenders;
     this.measured = measured;
     this.bytesPerRow = bytesPerRow;

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 
 /**
  * The documented row contract (docs/accuracy.md, "The contract" and "Semantics of special rows")
- * as assertions, so that every entry point is held to the same statement of it, against {@link ExactSoftmax}:
+ * as assertions, so that every entry point is held to the same statement of it, against {@link
+ * ExactSoftmax}:
  *
  * <ul>
  *   <li>a probability in the normal range within 4 ulps of the exact softmax of the given doubles,

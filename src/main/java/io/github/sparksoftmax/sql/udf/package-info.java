@@ -1,5 +1,5 @@
 /**
- * Softmax and log-softmax as Java UDF classes, for PySpark's
+ * Softmax and log-softmax as Java UDF classes, and logsumexp as Java UDAF classes, for PySpark's
  * {@code spark.udf.registerJavaFunction(name, className, returnType)} (or
  * {@code spark.udf().registerJava} from the JVM) where the SQL functions of
  * {@link io.github.sparksoftmax.sql.SoftmaxFunctions} cannot be registered.
@@ -27,5 +27,13 @@
  * null entry or whose entries are all {@code -Infinity} gives a row of NaN, an empty row gives an
  * empty row, and a vector of either kind gives a dense vector. Unlike the SQL functions, a UDF
  * sees its arguments only as rows are computed, so a bad temperature fails the query then.
+ *
+ * <p>The {@code logsumexp} aggregate comes as two Java UDAF classes, for PySpark's
+ * {@code spark.udf.registerJavaUDAF(name, className)}: {@code LogSumExpOfScores} ({@code
+ * logsumexp(score)}) and {@code LogSumExpOfScoresWithTemperature} ({@code logsumexp(score,
+ * temperature)}, the temperature the same on every row of a group). Both keep the SQL function's
+ * accuracy and semantics: nulls ignored, null for a group of no rows or only nulls, NaN with a
+ * NaN, {@code +Infinity} with a {@code +Infinity}. They go through Spark's {@code Row}
+ * conversions, so they are slower than the SQL function, which needs no registration.
  */
 package io.github.sparksoftmax.sql.udf;

@@ -5,7 +5,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import io.github.sparksoftmax.job.JobLogging;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
@@ -26,6 +29,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 @ExtendWith(ExpectsTaskFailures.Quiet.class)
 public @interface ExpectsTaskFailures {
 
+  /**
+   * More loggers to turn off, whose ERROR lines the test provokes on purpose (such as the job's
+   * own report of a lost output lock).
+   */
+  String[] alsoQuiet() default {};
+
   /** Turns the task-failure loggers off before the test and back to their levels after it. */
   final class Quiet implements BeforeEachCallback, AfterEachCallback {
     private static final ExtensionContext.Namespace NAMESPACE =
@@ -34,7 +43,11 @@ public @interface ExpectsTaskFailures {
     @Override
     public void beforeEach(ExtensionContext context) {
       Map<String, Level> levels = new HashMap<>();
-      for (String name : JobLogging.TASK_FAILURE_LOGGERS) {
+      List<String> names = new ArrayList<>(JobLogging.TASK_FAILURE_LOGGERS);
+      context.getTestMethod().map(m -> m.getAnnotation(ExpectsTaskFailures.class))
+          .or(() -> context.getTestClass().map(c -> c.getAnnotation(ExpectsTaskFailures.class)))
+          .ifPresent(expected -> names.addAll(Arrays.asList(expected.alsoQuiet())));
+      for (String name : names) {
         levels.put(name, LogManager.getLogger(name).getLevel());
         Configurator.setLevel(name, Level.OFF);
       }

@@ -89,6 +89,7 @@ class SoftmaxJobStreamTest extends LocalSparkTest {
   }
 
   @Test
+  @ExpectsTaskFailures(alsoQuiet = "io.github.sparksoftmax.job.OutputLock")
   void aStreamWhoseLockIsTakenOverStops() throws Exception {
     addFiles("first", Vectors.dense(1.0, 2.0));
     CompletableFuture<JobOutcome> run = CompletableFuture.supplyAsync(() -> JobOutcome.inProcess(

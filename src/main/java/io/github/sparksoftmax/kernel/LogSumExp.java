@@ -96,11 +96,18 @@ public final class LogSumExp {
   /**
    * Re-centres the state on its maximum, so that {@link #sum()} and {@link #compensation()} are
    * relative to {@link #max()}: {@code S = sum_i exp((x_i - max) / t)}, at least 1. The values the
-   * state represents do not change; the sum is rounded once more.
+   * state represents do not change; the sum is rounded once more. The maximum's own term is
+   * exactly 1 and no term is negative, so a rescaled sum that rounds below 1 is raised to 1, the
+   * nearer value: otherwise the maximum's probability could exceed 1 by an ulp, and its
+   * log-probability 0.
    */
   public void normalise() {
     if (reference != max) {
       rescale(max);
+      if (sum < 1.0 || (sum == 1.0 && compensation < 0.0)) {
+        sum = 1.0;
+        compensation = 0.0;
+      }
     }
   }
 

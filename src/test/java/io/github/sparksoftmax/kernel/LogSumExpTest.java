@@ -141,6 +141,28 @@ class LogSumExpTest {
     }
   }
 
+  /**
+   * Found by {@code LogSumExpFuzzTest}: the maximum arrives within 512 temperatures above the
+   * reference, so the sum is rescaled to it only at the end, and the rescaling's rounding left the
+   * sum an ulp below 1: the maximum's probability came out as 1.0000000000000002.
+   */
+  @Test
+  void theMaximumsProbabilityIsAtMostOneAfterARescaledSum() {
+    double[] values = new double[22];
+    Arrays.fill(values, -513.0);
+    values[1] = -1.0;
+    LogSumExp state = of(1.0, values);
+    state.normalise();
+    assertTrue(state.sum() + state.compensation() >= 1.0, "sum " + state.sum());
+    double p = softmax(state, -1.0, false);
+    double log = softmax(state, -1.0, true);
+    assertTrue(p <= 1.0, "p " + p);
+    assertTrue(log <= 0.0, "log " + log);
+    ExactSoftmax exact = ExactSoftmax.of(values, 1.0);
+    assertTrue(exact.probabilityUlps(1, p) <= ULPS, "p " + p);
+    assertTrue(exact.logProbabilityUlps(1, log) <= ULPS, "log " + log);
+  }
+
   @Test
   void negativeInfinitiesAddNothingAndAllOfThemGiveNegativeInfinity() {
     double[] values = {NEG_INF, 2.5, NEG_INF, -1.0};

@@ -47,7 +47,15 @@ public final class ForkedJvm {
 
   /** The repository root: the working directory of every forked JVM. */
   public static Path repositoryRoot() {
-    return Paths.get(requiredProperty("project.basedir")).toAbsolutePath().normalize();
+    return requiredPath("project.basedir");
+  }
+
+  /**
+   * A path that the build sets for the integration tests, absolute and normalized, as the job
+   * writes paths in its messages (the build's folders are reached through {@code ../..}).
+   */
+  public static Path requiredPath(String name) {
+    return Paths.get(requiredProperty(name)).toAbsolutePath().normalize();
   }
 
   /** Adds a JVM option, such as {@code -Dkey=value}. */
@@ -109,7 +117,8 @@ public final class ForkedJvm {
     String value = System.getProperty(name);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException("System property " + name + " is not set; run the"
-          + " integration tests with 'mvn verify'.");
+          + " integration tests with 'mvn verify', which sets it (and assembles the Spark home they"
+          + " run on).");
     }
     return value;
   }

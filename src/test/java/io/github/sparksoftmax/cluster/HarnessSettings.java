@@ -1,9 +1,8 @@
 package io.github.sparksoftmax.cluster;
 
+import io.github.sparksoftmax.ForkedJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -36,27 +35,18 @@ final class HarnessSettings {
    *     run without {@code mvn verify}
    */
   static HarnessSettings fromSystemProperties() {
-    Path sparkHome = Paths.get(required("cluster.sparkHome")).toAbsolutePath().normalize();
-    Path appJar = Paths.get(required("job.jar")).toAbsolutePath().normalize();
+    Path sparkHome = ForkedJvm.requiredPath("cluster.sparkHome");
+    Path appJar = ForkedJvm.requiredPath("job.jar");
     requireFile(sparkHome.resolve("RELEASE"));
     requireFile(sparkHome.resolve("jars"));
     requireFile(appJar);
     return new HarnessSettings(
         sparkHome,
-        required("cluster.scalaVersion"),
+        ForkedJvm.requiredProperty("cluster.scalaVersion"),
         appJar,
-        Paths.get(required("cluster.workDir")).toAbsolutePath().normalize(),
-        Arrays.asList(required("spark.jvm.flags").trim().split("\\s+")),
-        Long.parseLong(required("cluster.rows")));
-  }
-
-  private static String required(String property) {
-    String value = System.getProperty(property);
-    if (value == null || value.isBlank()) {
-      throw new IllegalStateException("System property " + property + " is not set; run the"
-          + " cluster tests with 'mvn verify', which assembles the Spark home and sets it.");
-    }
-    return value;
+        ForkedJvm.requiredPath("cluster.workDir"),
+        ForkedJvm.sparkFlags(),
+        Long.parseLong(ForkedJvm.requiredProperty("cluster.rows")));
   }
 
   private static void requireFile(Path path) {

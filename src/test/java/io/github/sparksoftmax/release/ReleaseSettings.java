@@ -4,7 +4,6 @@ import io.github.sparksoftmax.ForkedJvm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import org.apache.commons.io.FileUtils;
 
 /**
@@ -42,6 +41,6 @@ final class ReleaseSettings {
   }
 
   static Path path(String property) {
-    return Paths.get(ForkedJvm.requiredProperty(property)).toAbsolutePath().normalize();
+    return ForkedJvm.requiredPath(property);
   }
 }

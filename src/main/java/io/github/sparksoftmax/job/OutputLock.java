@@ -155,10 +155,14 @@ final class OutputLock implements AutoCloseable {
     closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Stops the heartbeat and deletes the lock file if this run still holds it. */
+  /**
+   * Stops the heartbeat and deletes the lock file if this run still holds it. A heartbeat under
+   * way is let finish, not interrupted: an interrupted rewrite leaves the file truncated, which
+   * would then read as another run's lock and stay behind.
+   */
   @Override
   public void close() {
-    heartbeat.shutdownNow();
+    heartbeat.shutdown();
     try {
       heartbeat.awaitTermination(HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
       if (whyLost() == null) {

@@ -168,6 +168,21 @@ class OutputLockTest {
     }
   }
 
+  /**
+   * Closing while a heartbeat rewrites the lock file must still delete it: a close that
+   * interrupted the heartbeat mid-write left a truncated file, which it then took for another
+   * run's and left behind (seen once in ExecutorLossIT).
+   */
+  @Test
+  void closingDuringAHeartbeatDeletesTheLock() throws Exception {
+    for (int run = 0; run < 200; run++) {
+      OutputLock lock = OutputLock.acquire(output(), "app-" + run, Duration.ofMillis(1));
+      Thread.sleep(run % 3);
+      lock.close();
+      assertEquals(List.of(), Folders.names(dir), "after run " + run);
+    }
+  }
+
   private OutputPath output() {
     return OutputPath.of(new Configuration(), dir.resolve("out").toString());
   }
